@@ -1,0 +1,81 @@
+"""Artefacts of the ingest stage: a Document made of Pages.
+
+A Page never holds pixels. It holds either text (a text file, a real PDF text layer, DOCX)
+or an `ImageRef` telling how to rasterise it later. Why: a 50-page PDF must not sit in
+memory as 50 bitmaps, and the per-page unit must be small and picklable so that worker
+processes (or a Dask cluster) can take it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+DocKind = Literal["pdf", "image", "text", "docx"]
+PageSource = Literal["image", "text-layer", "text"]
+ImageKind = Literal["pdf", "image"]
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRef:
+    """Where a page's image comes from: page `page_no` (1-based) of a PDF rasterised at
+    `dpi`, or frame `page_no` (1-based) of an image file. `dpi` is None when the image
+    file carries no resolution (OCR then guesses one and passes it to Tesseract)."""
+
+    path: str
+    kind: ImageKind
+    page_no: int
+    dpi: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.page_no < 1:
+            raise ValueError(f"page_no must be >= 1, got {self.page_no}")
+        if self.dpi is not None and not 10 <= self.dpi <= 2400:
+            raise ValueError(f"implausible dpi {self.dpi}")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a document, before OCR. Exactly one of `text` and `image` is set,
+    except for a PDF page whose text layer was rejected: then `image` is set and
+    `text` keeps the rejected layer for the record (`source` says which one counts)."""
+
+    doc_id: str
+    index: int  # 0-based position in the document
+    source: PageSource
+    text: str | None = None
+    image: ImageRef | None = None
+    note: str = ""  # why this source was chosen (e.g. "text layer rejected: 41% non-Vietnamese")
+
+    def __post_init__(self) -> None:
+        if not _SHA256.match(self.doc_id):
+            raise ValueError(f"doc_id must be a sha256 hex digest, got {self.doc_id!r}")
+        if self.index < 0:
+            raise ValueError(f"page index must be >= 0, got {self.index}")
+        if self.source == "image" and self.image is None:
+            raise ValueError("an image page needs an ImageRef")
+        if self.source != "image" and self.text is None:
+            raise ValueError(f"a {self.source} page needs text")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A file turned into pages. `doc_id` is the sha256 of the file's bytes, so the same
+    scan under two names is one document and a changed file is a new one."""
+
+    doc_id: str
+    path: str
+    kind: DocKind
+    pages: tuple[Page, ...]
+    encoding: str | None = None  # for text inputs: the encoding detected (utf-8, tcvn3, vni, ...)
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if not _SHA256.match(self.doc_id):
+            raise ValueError(f"doc_id must be a sha256 hex digest, got {self.doc_id!r}")
+        for i, page in enumerate(self.pages):
+            if page.doc_id != self.doc_id or page.index != i:
+                raise ValueError(f"page {i} does not belong at this place in {self.path}")

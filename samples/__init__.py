@@ -1,0 +1,1 @@
+"""Sample inputs, their ground truth, and the page renderer that makes them."""
