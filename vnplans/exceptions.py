@@ -112,3 +112,17 @@ __all__ = [
     "UnsupportedFormatError",
     "VnplansError",
 ]
+
+
+class WorkerCrashedError(BadInputError):
+    """A worker process died (killed, out of memory, a crash in a native library) while
+    processing this input, twice: the input is reported failed, never half-written."""
+
+
+class SchedulerError(VnplansError):
+    """The Dask scheduler given with --scheduler cannot be reached."""
+
+    exit_code = ExitCode.MISSING_DEPENDENCY
+
+
+__all__ += ["SchedulerError", "WorkerCrashedError"]

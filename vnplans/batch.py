@@ -1,0 +1,236 @@
+"""The batch driver behind `vnplans run`: inputs in, one JSON per document out, resumable.
+
+Why apart from the stage logic (pipeline.py): this is all I/O policy. It discovers inputs,
+skips documents already complete in OUT (same sha256, same PIPELINE_VERSION), holds the
+lock on OUT, fans work out to a process pool (pages of scans, chunks of cheap text files)
+or to a Dask cluster, keeps the manifest, and reports each bad input on one line.
+A document is written whole or not at all (export renames a temp file); the manifest is
+rewritten atomically, so after a `kill -9` a rerun completes the batch with no duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vnplans.exceptions import ExitCode, OutputError, VnplansError
+from vnplans.manifest import Entry, Manifest, OutputLock, check_writable
+from vnplans.pipeline import PipelineOptions
+
+CHEAP = {".txt", ".text", ".md", ".docx"}  # no OCR expected: batched several per task
+TEXT_CHUNK = 16
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    """How to run a batch (what each document goes through is `pipeline`)."""
+
+    out_dir: Path
+    pipeline: PipelineOptions = field(default_factory=PipelineOptions)
+    workers: int = 0  # 0: all cores
+    force: bool = False
+    quiet: bool = False
+    scheduler: str | None = None  # tcp://HOST:PORT of a Dask scheduler
+
+    def __post_init__(self) -> None:
+        if self.workers < 0:
+            raise ValueError("workers must be >= 0")
+
+    @property
+    def n_workers(self) -> int:
+        return self.workers or os.cpu_count() or 1
+
+
+@dataclass(frozen=True, slots=True)
+class BatchReport:
+    """What a run did to each input of this run (manifest entries, in input order)."""
+
+    entries: tuple[Entry, ...]
+    out_dir: Path
+    tables: tuple[Path, ...] = ()
+
+    @property
+    def failed(self) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.status == "failed")
+
+    def count(self, status: str) -> int:
+        return sum(e.status == status for e in self.entries)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """OK when nothing failed. When the run had one input and it failed, that error's
+        own code (3 not found, 4 bad input, 5 missing dependency, ...); otherwise
+        SOME_INPUTS_FAILED."""
+        if not self.failed:
+            return ExitCode.OK
+        if len(self.entries) == 1:
+            return ExitCode(self.failed[0].exit_code or ExitCode.SOME_INPUTS_FAILED)
+        return ExitCode.SOME_INPUTS_FAILED
+
+
+class Run:
+    """One batch in progress: the manifest, the progress bar, the one-line error reports."""
+
+    def __init__(self, options: BatchOptions, n_inputs: int) -> None:
+        self.options = options
+        self.out_dir = options.out_dir
+        self.manifest = Manifest.load(options.out_dir)
+        self.entries: dict[str, Entry] = {}
+        self.pages_done = 0
+        self.started = time.monotonic()
+        self.bar = _progress(n_inputs, options.quiet)
+
+    def record(self, entry: Entry, count_pages: bool = True) -> None:
+        """Keep an input's outcome: manifest (saved atomically, throttled), report, bar.
+        `count_pages` is False when the pages were counted as they came back."""
+        if entry.status == "failed":
+            self.say(f"{entry.path}: {entry.error}")
+            if entry.exit_code == ExitCode.OUTPUT_ERROR:
+                self.close()
+                raise OutputError(entry.error, path=self.out_dir)
+        self.entries[entry.path] = entry
+        self.manifest.record(entry)
+        self.manifest.save(every=0.5)
+        if entry.status == "ok" and count_pages:
+            self.add_pages(entry.pages)
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def add_pages(self, n: int) -> None:
+        self.pages_done += n
+        if self.bar is not None and n:
+            rate = self.pages_done / max(1e-6, time.monotonic() - self.started)
+            self.bar.set_postfix_str(f"{rate:.1f} pages/s", refresh=False)
+
+    def say(self, line: str) -> None:
+        """One line on stderr, above the progress bar."""
+        text = f"vnplans: {line}"
+        if self.bar is not None:
+            self.bar.write(text, file=sys.stderr)
+        else:
+            print(text, file=sys.stderr, flush=True)
+
+    def skip_done(self, path: str, doc_id: str) -> bool:
+        """Record a skip when this content is already complete in OUT (unless --force)."""
+        if self.options.force:
+            return False
+        prior = self.manifest.done(doc_id)
+        if prior is None:
+            return False
+        note = "already done" if prior.path == path else f"already done as {prior.path}"
+        self.record(Entry(path, "skipped", doc_id=doc_id, pages=prior.pages, output=prior.output,
+                          timings=prior.timings, note=note))
+        return True
+
+    def close(self) -> None:
+        self.manifest.save()
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _progress(total: int, quiet: bool) -> Any:
+    """A tqdm bar on stderr, only for a person watching a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
+
+
+def sha256_file(path: str | Path) -> str:
+    """The doc_id of a file: the sha256 of its bytes ("" if unreadable: the worker's
+    load then reports why, in the input's own words)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[VnplansError]]:
+    """Input files under `paths` and one error per path that gives none."""
+    try:
+        from ingest import discover as ingest_discover
+    except ImportError:  # TEMPORARY until ingest.discover lands
+        from vnplans._stopgap import discover as ingest_discover
+    files, errors = ingest_discover([str(p) for p in paths])
+    return [Path(f) for f in files], list(errors)
+
+
+def run_batch(paths: Iterable[str | Path], options: BatchOptions) -> BatchReport:
+    """Process every input under `paths` into `options.out_dir`. Raises OutputError
+    (OutputLockedError) when OUT cannot be written or is in use; a bad input never
+    raises, it is reported and recorded as failed."""
+    files, errors = discover(paths)
+    with OutputLock(options.out_dir):
+        check_writable(options.out_dir)
+        run = Run(options, len(files) + len(errors))
+        try:
+            for err in errors:
+                run.record(_discovery_failure(err))
+            todo = _todo(run, files)
+            if options.scheduler:
+                from vnplans.cluster import run_on_cluster
+
+                run_on_cluster(run, todo, options.scheduler)
+            else:
+                from vnplans.local import run_local
+
+                run_local(run, todo)
+        finally:
+            run.close()
+        tables = _write_tables(options.out_dir, run)
+    order = [str(e.path) for e in errors if e.path] + [str(f) for f in files]
+    entries = tuple(run.entries[p] for p in dict.fromkeys(order) if p in run.entries)
+    return BatchReport(entries, options.out_dir, tables)
+
+
+def _discovery_failure(err: VnplansError) -> Entry:
+    return Entry(err.path or "?", "failed", error_kind=err.kind, error=" ".join(err.message.split()),
+                 exit_code=int(err.exit_code))
+
+
+def _todo(run: Run, files: list[Path]) -> list[str]:
+    """Inputs still to do, with duplicates of one content (same sha256) done once: the
+    later copies are recorded as skipped."""
+    todo: list[str] = []
+    first: dict[str, str] = {}
+    for f in files:
+        path = str(f)
+        doc_id = sha256_file(f)
+        if doc_id and run.skip_done(path, doc_id):
+            continue
+        if doc_id and doc_id in first:
+            run.record(Entry(path, "skipped", doc_id=doc_id, note=f"same content as {first[doc_id]}"))
+            continue
+        if doc_id:
+            first[doc_id] = path
+        todo.append(path)
+    return todo
+
+
+def _write_tables(out_dir: Path, run: Run) -> tuple[Path, ...]:
+    """Rebuild the Parquet tables from every document JSON in OUT (when export has them)."""
+    try:
+        from export import write_tables
+    except ImportError:
+        return ()
+    try:
+        return tuple(Path(p) for p in write_tables(out_dir))
+    except OSError as exc:
+        from vnplans.manifest import output_error
+
+        raise output_error(exc, out_dir) from exc
+
+
+__all__ = ["BatchOptions", "BatchReport", "discover", "run_batch", "sha256_file"]

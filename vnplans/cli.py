@@ -1,0 +1,79 @@
+"""The `vnplans` command: argparse subcommands over the stages and the batch driver.
+
+Why the only place that knows exit codes: stages and the driver raise VnplansError with a
+one-line reason; here it becomes `vnplans: reason` on stderr and its ExitCode. Anything
+else is a bug: INTERNAL_ERROR, one line, the traceback only with --debug. Results go to
+stdout, messages to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+
+from vnplans import PIPELINE_VERSION, __version__
+from vnplans.exceptions import ExitCode, VnplansError
+
+EXIT_CODES = "\n".join(f"  {int(c):>3}  {c.name}: {doc}" for c, doc in (
+    (ExitCode.OK, "everything processed"),
+    (ExitCode.SOME_INPUTS_FAILED, "the batch finished, but at least one input failed (see OUT/manifest.json)"),
+    (ExitCode.USAGE, "bad command line"),
+    (ExitCode.INPUT_NOT_FOUND, "a path given does not exist (run: the only input)"),
+    (ExitCode.BAD_INPUT, "the input is unreadable: corrupt, encrypted, wrong type (run: the only input)"),
+    (ExitCode.MISSING_DEPENDENCY, "tesseract, poppler, a model, or the Dask scheduler is unavailable"),
+    (ExitCode.OUTPUT_ERROR, "OUT is unwritable, the disk is full, or another run holds OUT/.lock"),
+    (ExitCode.INTERNAL_ERROR, "a bug: please report it with the output of --debug"),
+    (ExitCode.INTERRUPTED, "interrupted (Ctrl-C)"),
+))
+EPILOG = f"exit codes:\n{EXIT_CODES}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: `vnplans --help` and `vnplans CMD --help` document it."""
+    ap = argparse.ArgumentParser(
+        prog="vnplans", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Scanned Vietnamese government documents (Kế hoạch and other Decree "
+                    "30/2020/NĐ-CP documents) to structured data.")
+    ap.add_argument("--version", action="version",
+                    version=f"vnplans {__version__} (pipeline {PIPELINE_VERSION})")
+    ap.add_argument("--debug", action="store_true",
+                    help="on an internal error, print the full traceback")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    from vnplans import commands
+
+    for add in (commands.add_run, commands.add_ocr, commands.add_restore, commands.add_parse,
+                commands.add_train, commands.add_load):
+        add(sub, EPILOG)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line `argv` (default sys.argv[1:]) and return its exit code."""
+    args = None
+    try:
+        args = build_parser().parse_args(argv)
+        func: Callable[[argparse.Namespace], int] = args.func
+        return int(func(args))
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else int(ExitCode.USAGE)
+    except KeyboardInterrupt:
+        print("vnplans: interrupted", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
+    except VnplansError as exc:
+        print(f"vnplans: {exc.one_line()}", file=sys.stderr)
+        return int(exc.exit_code)
+    except BrokenPipeError:  # `vnplans ocr x | head`: not an error
+        sys.stderr.close()
+        return int(ExitCode.OK)
+    except Exception as exc:
+        if args is not None and getattr(args, "debug", False):
+            traceback.print_exc()
+        print(f"vnplans: internal error: {type(exc).__name__}: {' '.join(str(exc).split())}"
+              " (rerun with --debug for the traceback)", file=sys.stderr)
+        return int(ExitCode.INTERNAL_ERROR)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

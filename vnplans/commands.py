@@ -1,0 +1,290 @@
+"""The subcommands of `vnplans`: one `add_X(sub, epilog)` (its parser, with every option
+documented) and one `cmd_X(args) -> int` each.
+
+Why apart from cli.py: cli.py owns error handling and exit codes; these only do the work
+and raise VnplansError. Stages are imported inside the commands so `vnplans --help` is
+instant and a missing stage only affects the commands that need it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from vnplans.exceptions import ExitCode, MissingDependencyError, VnplansError
+from vnplans.pipeline import PipelineOptions
+
+_FMT = argparse.RawDescriptionHelpFormatter
+
+
+def _stage(module: str, name: str) -> Any:
+    """`module.name`, or MissingDependencyError when that stage is not available."""
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise MissingDependencyError(f"{module}.{name} is not available ({exc})") from exc
+
+
+def _dpi(text: str) -> int:
+    value = int(text)
+    if not 10 <= value <= 2400:
+        raise argparse.ArgumentTypeError(f"implausible dpi {value} (10-2400)")
+    return value
+
+
+def _workers(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("needs at least 1 worker")
+    return value
+
+
+# ---------------------------------------------------------------- run
+def add_run(sub: Any, epilog: str) -> None:
+    p = sub.add_parser("run", formatter_class=_FMT, epilog=epilog,
+                       help="batch: every input to OUT (JSON per document, Parquet, manifest)",
+                       description="Process files and directories into OUT: one JSON per document, "
+                       "Parquet tables, and OUT/manifest.json (status of every input). Resumable: "
+                       "a document whose content (sha256) is already complete in OUT for this "
+                       "pipeline version is skipped. Each bad input gets one line on stderr and the "
+                       "batch goes on. Exit 1 when any input failed (when the run had a single "
+                       "input, that input's own code instead).")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="input files or directories (recursed)")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR",
+                   help="output directory (created if missing; locked while the run lasts)")
+    p.add_argument("--workers", type=_workers, default=0, metavar="N",
+                   help="worker processes (default: all cores)")
+    p.add_argument("--force", action="store_true",
+                   help="redo documents already complete in OUT")
+    p.add_argument("--force-ocr", action="store_true",
+                   help="OCR PDF pages even when they have a good text layer")
+    p.add_argument("--dpi", type=_dpi, metavar="DPI",
+                   help="rasterise PDFs at this resolution, and assume it for images without one")
+    p.add_argument("--no-restore", action="store_true",
+                   help="keep OCR text as read (skip diacritics restoration)")
+    p.add_argument("--no-parse", action="store_true",
+                   help="skip field extraction (documents get text only, no record)")
+    p.add_argument("--scheduler", metavar="URL",
+                   help="run on an existing Dask cluster (tcp://HOST:PORT), one task per "
+                   "document; its workers must be able to read the input paths")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_run)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from vnplans.batch import BatchOptions, run_batch
+
+    pipeline = PipelineOptions(restore=not args.no_restore, parse=not args.no_parse,
+                               force_ocr=args.force_ocr, dpi=args.dpi)
+    options = BatchOptions(args.out, pipeline, workers=args.workers, force=args.force,
+                           quiet=args.quiet, scheduler=args.scheduler)
+    report = run_batch(args.paths, options)
+    print(f"{report.count('ok')} ok, {report.count('skipped')} skipped, "
+          f"{report.count('failed')} failed -> {args.out}")
+    return int(report.exit_code)
+
+
+# ---------------------------------------------------------------- ocr
+def ocr_fields() -> list[dataclasses.Field[Any]]:
+    """The OCR stage's options (empty while it is unavailable)."""
+    try:
+        from ocr import OcrOptions
+    except ImportError:
+        return []
+    return list(dataclasses.fields(OcrOptions)) if dataclasses.is_dataclass(OcrOptions) else []
+
+
+def _steps() -> list[dataclasses.Field[Any]]:
+    """Clean-up steps: the OCR options that are switches on by default."""
+    return [f for f in ocr_fields() if f.type in ("bool", bool) and f.default is True]
+
+
+def add_ocr(sub: Any, epilog: str) -> None:
+    p = sub.add_parser("ocr", formatter_class=_FMT, epilog=epilog,
+                       help="print the text of each page of one file",
+                       description="OCR one file (PDF, image, text) and print each page's text, "
+                       "a form feed between pages. Text pages (text files, good PDF text layers) "
+                       "are printed as they are unless --force-ocr.")
+    p.add_argument("file", metavar="FILE", help="the input file")
+    p.add_argument("--json", action="store_true",
+                   help="print JSON: pages with their lines and words (boxes, confidences), "
+                   "clean-up steps applied, tables and warnings")
+    p.add_argument("--lang", metavar="LANGS",
+                   help="Tesseract languages, e.g. vie or vie+eng (default: the OCR stage's)")
+    p.add_argument("--dpi", type=_dpi, metavar="DPI",
+                   help="rasterise PDFs at this resolution, and assume it for images without one")
+    p.add_argument("--force-ocr", action="store_true",
+                   help="OCR PDF pages even when they have a good text layer")
+    p.add_argument("--workers", type=_workers, default=1, metavar="N",
+                   help="OCR pages in N processes (default: 1)")
+    for f in _steps():
+        what = f.metadata.get("help") or f"the {f.name.replace('_', ' ')} clean-up step"
+        p.add_argument(f"--no-{f.name.replace('_', '-')}", dest=f"step_{f.name}",
+                       action="store_false", help=f"skip {what}")
+    p.set_defaults(func=cmd_ocr)
+
+
+def ocr_options_from(args: argparse.Namespace) -> Any:
+    """An OcrOptions from the command line (steps switched off, languages)."""
+    OcrOptions = _stage("ocr", "OcrOptions")
+    names = {f.name for f in ocr_fields()}
+    changes = {f.name: getattr(args, f"step_{f.name}") for f in _steps()}
+    if args.lang:
+        lang_field = next((n for n in ("lang", "langs", "languages") if n in names), None)
+        if lang_field is None:
+            raise VnplansError("this OCR stage has no language option")
+        changes[lang_field] = args.lang
+    return dataclasses.replace(OcrOptions(), **changes)
+
+
+def cmd_ocr(args: argparse.Namespace) -> int:
+    from vnplans.pipeline import load_document, ocr_document
+
+    options = PipelineOptions(ocr=ocr_options_from(args), force_ocr=args.force_ocr, dpi=args.dpi)
+    doc = load_document(args.file, options)
+    if args.workers > 1 and sum(p.source == "image" for p in doc.pages) > 1:
+        from vnplans.local import make_pool
+
+        with make_pool(args.workers) as pool:
+            pages = ocr_document(doc, options, pool.map)
+    else:
+        pages = ocr_document(doc, options)
+    if args.json:
+        body = {"doc_id": doc.doc_id, "path": doc.path, "kind": doc.kind,
+                "warnings": list(doc.warnings), "pages": [dataclasses.asdict(p) for p in pages]}
+        print(json.dumps(body, ensure_ascii=False, indent=1))
+    else:
+        text = "\f".join(p.text for p in pages)
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return int(ExitCode.OK)
+
+
+# ---------------------------------------------------------------- restore
+def add_restore(sub: Any, epilog: str) -> None:
+    p = sub.add_parser("restore", formatter_class=_FMT, epilog=epilog,
+                       help="restore Vietnamese diacritics in text, line for line",
+                       description="Print the text of FILE (or standard input) with Vietnamese "
+                       "diacritics restored. The output has exactly the input's lines.")
+    p.add_argument("file", nargs="?", default="-", metavar="FILE",
+                   help="a text file; '-' or nothing reads standard input")
+    p.set_defaults(func=cmd_restore)
+
+
+def read_text(name: str) -> str:
+    """The text of a file or stdin, decoded like ingest decodes text inputs."""
+    from vnplans.exceptions import DecodeError, InputNotFoundError
+
+    try:
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except FileNotFoundError as exc:
+        raise InputNotFoundError("no such file", path=name) from exc
+    except OSError as exc:
+        raise DecodeError(f"cannot read: {exc.strerror}", path=name) from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    decoded = _stage("ingest", "decode_text")(data)
+    return str(decoded[0] if isinstance(decoded, tuple) else decoded)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    restore_text = _stage("diacritics", "restore_text")
+    sys.stdout.write(restore_text(read_text(args.file)))
+    sys.stdout.flush()
+    return int(ExitCode.OK)
+
+
+# ---------------------------------------------------------------- parse
+def add_parse(sub: Any, epilog: str) -> None:
+    p = sub.add_parser("parse", formatter_class=_FMT, epilog=epilog,
+                       help="extract the record (header, legal acts, ...) of one file",
+                       description="Run one file through the whole pipeline and print what the "
+                       "parser found: a short summary, or the full PlanRecord with --json.")
+    p.add_argument("file", metavar="FILE", help="the input file (text, PDF, image)")
+    p.add_argument("--json", action="store_true", help="print the full record as JSON")
+    p.add_argument("--no-restore", action="store_true", help="skip diacritics restoration")
+    p.set_defaults(func=cmd_parse)
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from vnplans.pipeline import run_path
+
+    _stage("parser", "parse")
+    result = run_path(args.file, PipelineOptions(restore=not args.no_restore))
+    record = result.record
+    if record is None:
+        raise MissingDependencyError("the parser stage is not available")
+    if args.json:
+        print(json.dumps(dataclasses.asdict(record), ensure_ascii=False, indent=1, default=str))
+        return int(ExitCode.OK)
+    for name, value in dataclasses.asdict(record.header).items():
+        if isinstance(value, dict) and value.get("value") is not None:
+            print(f"{name}: {value['value']}")
+    print(f"sections: {len(record.sections)}, legal acts: {len(record.legal_acts)}, "
+          f"audiences: {len(record.audiences)}, responsibilities: {len(record.responsibilities)}")
+    return int(ExitCode.OK)
+
+
+# ---------------------------------------------------------------- train
+def add_train(sub: Any, epilog: str) -> None:
+    p = sub.add_parser("train", formatter_class=_FMT, epilog=epilog,
+                       help="build the diacritics restoration model from a text corpus",
+                       description="Train the diacritics restoration model on the Vietnamese "
+                       "text files under --corpus and save it to --model.")
+    p.add_argument("--corpus", required=True, type=Path, metavar="DIR",
+                   help="directory of UTF-8 Vietnamese text files (with diacritics)")
+    p.add_argument("--model", type=Path, metavar="PATH",
+                   help="where to save the model (default: the restoration stage's own model file)")
+    p.set_defaults(func=cmd_train)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from vnplans.exceptions import InputNotFoundError
+
+    train = _stage("diacritics", "train")
+    if not args.corpus.is_dir():
+        raise InputNotFoundError("no such directory", path=args.corpus)
+    model = args.model
+    if model is None:
+        import diacritics
+
+        model = getattr(diacritics, "DEFAULT_MODEL", None) or getattr(diacritics, "MODEL_PATH", None)
+        if model is None:
+            print("vnplans: train: give --model PATH", file=sys.stderr)
+            return int(ExitCode.USAGE)
+    result = train(args.corpus, Path(model))
+    print(f"model written to {result if result is not None else model}")
+    return int(ExitCode.OK)
+
+
+# ---------------------------------------------------------------- load
+def add_load(sub: Any, epilog: str) -> None:
+    p = sub.add_parser("load", formatter_class=_FMT, epilog=epilog,
+                       help="load the documents of OUT into SQLite or PostgreSQL",
+                       description="Load every document JSON of a `vnplans run` output "
+                       "directory into a database, and print the row count of each table.")
+    p.add_argument("out", type=Path, metavar="OUT", help="the output directory of `vnplans run`")
+    p.add_argument("--db", metavar="URL",
+                   help="SQLAlchemy URL, e.g. postgresql://user@host/db "
+                   "(default: sqlite file OUT/vnplans.sqlite)")
+    p.set_defaults(func=cmd_load)
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from vnplans.exceptions import InputNotFoundError
+
+    load_db = _stage("export", "load_db")
+    if not args.out.is_dir():
+        raise InputNotFoundError("no such directory", path=args.out)
+    url = args.db or f"sqlite:///{(args.out / 'vnplans.sqlite').resolve()}"
+    counts = load_db(args.out, url)
+    for table, n in dict(counts).items():
+        print(f"{table}\t{n}")
+    return int(ExitCode.OK)

@@ -1,0 +1,177 @@
+"""The local process pool behind `vnplans run --workers N`.
+
+Why this shape: a scan's pages are the expensive unit, so a scanned document is loaded in
+one task, its pages fan out to every worker, and one last task restores, parses and writes
+it. Text documents are cheap, so they travel in chunks and finish inside one task. A
+worker that dies (out of memory, killed, a native crash) breaks the pool: every document
+in flight is retried once, alone, in a fresh pool, and reported failed if it dies again.
+Workers come from a forkserver, so they never inherit the lock on OUT, and they die with
+the run (PR_SET_PDEATHSIG), so a `kill -9` leaves no orphan holding files open.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vnplans import tasks
+from vnplans.batch import CHEAP, TEXT_CHUNK, Run
+from vnplans.exceptions import WorkerCrashedError
+from vnplans.pipeline import chunks, process_page
+
+if TYPE_CHECKING:
+    from ingest.models import Document
+    from ocr.models import OcrPage
+
+PRELOAD = ["vnplans.tasks", "ingest", "ocr", "diacritics", "parser", "export"]
+
+
+@dataclass
+class _InFlight:
+    """Driver bookkeeping for a scanned document whose pages are out in the pool."""
+
+    path: str
+    doc: Document
+    pages: dict[int, OcrPage] = field(default_factory=dict)
+    started: float = field(default_factory=time.time)
+    ocr_started: float = field(default_factory=time.perf_counter)
+
+
+def make_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` processes from a forkserver that has the stages imported."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ProcessPoolExecutor(workers, mp_context=ctx, initializer=tasks.init_worker)
+
+
+def run_local(run: Run, todo: list[str]) -> None:
+    """Process `todo` (input paths) on a local pool, recording each outcome in `run`."""
+    _Driver(run, todo).go()
+
+
+class _Driver:
+    def __init__(self, run: Run, todo: list[str]) -> None:
+        self.run = run
+        self.options = run.options.pipeline
+        self.out = str(run.out_dir)
+        self.workers = run.options.n_workers
+        cheap = [p for p in todo if Path(p).suffix.lower() in CHEAP]
+        rest = [[p] for p in todo if Path(p).suffix.lower() not in CHEAP]
+        self.queue: deque[list[str]] = deque(rest + list(chunks(cheap, self._chunk(len(cheap)))))
+        self.jobs: dict[Future[Any], tuple[str, list[str]]] = {}
+        self.docs: dict[str, _InFlight] = {}
+        self.retried: set[str] = set()
+
+    def _chunk(self, n: int) -> int:
+        """Chunks big enough to amortise a round trip, small enough to keep all busy."""
+        return max(1, min(TEXT_CHUNK, n // (self.workers * 2) or 1))
+
+    def go(self) -> None:
+        while self.queue or self.jobs:
+            pool = make_pool(self.workers)
+            try:
+                self._loop(pool)
+            except BrokenProcessPool:
+                _stop(pool)
+                self._recover()
+                continue
+            except BaseException:  # Ctrl-C, an output error: stop the workers now
+                _stop(pool)
+                raise
+            pool.shutdown(wait=True)
+
+    def _loop(self, pool: ProcessPoolExecutor) -> None:
+        while self.queue or self.jobs:
+            self._fill(pool)
+            done, _ = wait(list(self.jobs), return_when=FIRST_COMPLETED)
+            if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
+                raise BrokenProcessPool("a worker process died")
+            for fut in done:
+                kind, paths = self.jobs.pop(fut)
+                self._handle(pool, kind, paths, fut)
+
+    def _fill(self, pool: ProcessPoolExecutor) -> None:
+        """Keep a few documents per worker in flight: enough to never idle, few enough
+        that a crash costs little and memory stays flat."""
+        loading = sum(kind == "load" for kind, _ in self.jobs.values())
+        while self.queue and loading + len(self.docs) < self.workers * 2:
+            paths = self.queue.popleft()
+            fut = pool.submit(tasks.load_or_run_many, paths, self.options, self.out)
+            self.jobs[fut] = ("load", paths)
+            loading += 1
+
+    def _handle(self, pool: ProcessPoolExecutor, kind: str, paths: list[str], fut: Future[Any]) -> None:
+        exc = fut.exception()
+        if kind == "load":
+            results = [tasks.failed(p, exc) for p in paths] if exc else fut.result()
+            for path, res in zip(paths, results, strict=True):
+                self._loaded(pool, path, res)
+        elif kind == "page":
+            self._page_done(pool, paths[0], exc, None if exc else fut.result())
+        elif paths[0] in self.docs:  # "finish"
+            del self.docs[paths[0]]
+            self.run.record(tasks.failed(paths[0], exc) if exc else fut.result(), count_pages=False)
+
+    def _loaded(self, pool: ProcessPoolExecutor, path: str, res: Any) -> None:
+        if not hasattr(res, "pages") or not hasattr(res, "kind"):  # an Entry
+            self.run.record(res)
+            return
+        state = _InFlight(path, res)
+        self.docs[path] = state
+        for page in res.pages:
+            if page.source == "image":
+                fut = pool.submit(process_page, page, self.options)
+                self.jobs[fut] = ("page", [path])
+            else:
+                state.pages[page.index] = process_page(page, self.options)
+
+    def _page_done(self, pool: ProcessPoolExecutor, path: str, exc: BaseException | None,
+                   page: OcrPage | None) -> None:
+        state = self.docs.get(path)
+        if state is None:  # the document already failed on another page
+            return
+        if exc is not None or page is None:
+            del self.docs[path]
+            self.run.record(tasks.failed(path, exc or RuntimeError("no page"), state.doc.doc_id))
+            return
+        state.pages[page.index] = page
+        self.run.add_pages(1)
+        if len(state.pages) == len(state.doc.pages):
+            ordered = tuple(state.pages[i] for i in range(len(state.doc.pages)))
+            clock = {"ocr": round(time.perf_counter() - state.ocr_started, 4)}
+            fut = pool.submit(tasks.finish, path, state.doc, ordered, self.options, self.out,
+                              clock, state.started)
+            self.jobs[fut] = ("finish", [path])
+
+    def _recover(self) -> None:
+        """After a worker died: retry each document in flight once, alone; a document
+        that was already retried is reported failed (never half-written: the dead task
+        wrote nothing, or renamed a whole file)."""
+        hit = list(dict.fromkeys(p for _, paths in self.jobs.values() for p in paths))
+        self.jobs.clear()
+        self.docs.clear()
+        for path in reversed(hit):
+            if path in self.retried:
+                self.run.record(tasks.failed(path, WorkerCrashedError(
+                    "a worker process died twice on this input (killed, out of memory, "
+                    "or a crash in a native library)", path=path)))
+            else:
+                self.retried.add(path)
+                self.queue.appendleft([path])
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Shut the pool down; on an interrupt or a crash, kill its workers at once."""
+    procs = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        if proc.is_alive():
+            proc.kill()
+    for proc in procs:
+        proc.join(timeout=5)

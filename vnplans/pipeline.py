@@ -1,0 +1,200 @@
+"""Stage glue: one page, one document, from ingested pages to a DocumentResult.
+
+Why a separate module from the batch driver: this is pure stage logic with no I/O policy
+(no output files, no manifest, no pool), so the same functions serve the local process
+pool, a Dask cluster, the `vnplans ocr` command and the notebooks. Stages are imported
+inside functions so that a stage that is missing or slow to import costs nothing until it
+is needed, and so that pickling `process_page` to a worker stays cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from vnplans import PIPELINE_VERSION
+from vnplans.exceptions import MissingDependencyError
+
+if TYPE_CHECKING:
+    from diacritics.models import RestoredPage
+    from export.models import DocumentResult
+    from ingest.models import Document, Page
+    from ocr.models import OcrPage
+    from parser.models import PlanRecord
+
+MapPages = Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineOptions:
+    """What to run on each document. `ocr` is an `ocr.OcrOptions` (None: its defaults);
+    `force_ocr` and `dpi` are passed to ingest (OCR a PDF even with a good text layer,
+    rasterise at this resolution)."""
+
+    ocr: Any = None
+    restore: bool = True
+    parse: bool = True
+    force_ocr: bool = False
+    dpi: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.dpi is not None and not 10 <= self.dpi <= 2400:
+            raise ValueError(f"implausible dpi {self.dpi}")
+
+
+def limit_threads() -> None:
+    """Tesseract's OpenMP threading is many times slower than one thread per process on
+    shared machines; every worker process calls this before its first page."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def ocr_options(options: PipelineOptions) -> Any:
+    """The OcrOptions to use: the caller's, or the OCR stage's defaults."""
+    if options.ocr is not None:
+        return options.ocr
+    import ocr
+
+    return ocr.OcrOptions()
+
+
+def process_page(page: Page, options: PipelineOptions) -> OcrPage:
+    """One page to an OcrPage: the per-page unit that worker processes take. Text pages
+    (text files, accepted PDF text layers) skip OCR."""
+    if page.source != "image":
+        from ocr.text import page_from_text
+
+        return page_from_text(page)
+    limit_threads()
+    try:
+        from ocr import ocr_page
+    except ImportError as exc:
+        raise MissingDependencyError(f"the OCR stage is not available ({exc})") from exc
+    return ocr_page(page, ocr_options(options))
+
+
+def restore_pages(pages: Iterable[OcrPage], restore: bool) -> tuple[RestoredPage, ...]:
+    """Restore diacritics on each page, or wrap them unchanged (`--no-restore`)."""
+    from diacritics.passthrough import passthrough
+
+    step: Callable[[OcrPage], RestoredPage] = passthrough
+    if restore:
+        try:
+            from diacritics import restore_page
+        except ImportError:  # restoration not built yet: keep the text as read
+            restore_page = passthrough
+        step = restore_page
+    return tuple(step(p) for p in pages)
+
+
+def parse_pages(doc_id: str, pages: tuple[RestoredPage, ...]) -> PlanRecord | None:
+    """The document's PlanRecord (None while the parser stage is unavailable)."""
+    try:
+        from parser import parse
+    except ImportError:
+        return None
+    record: PlanRecord = parse(pages)
+    return record
+
+
+def ocr_document(
+    doc: Document, options: PipelineOptions, map_pages: MapPages = map
+) -> tuple[OcrPage, ...]:
+    """Every page of `doc` through `process_page`, via `map_pages` (the builtin `map`, a
+    pool's `map`, ...). Text pages stay in this process: shipping them costs more than
+    reading them."""
+    unit = partial(process_page, options=options)
+    image_pages = [p for p in doc.pages if p.source == "image"]
+    done: dict[int, OcrPage] = {}
+    if image_pages:
+        for result in map_pages(unit, image_pages):
+            done[result.index] = result
+    return tuple(done[p.index] if p.index in done else unit(p) for p in doc.pages)
+
+
+def finish_document(
+    doc: Document, pages: tuple[OcrPage, ...], options: PipelineOptions,
+    timings: dict[str, float] | None = None,
+) -> DocumentResult:
+    """Restore and parse already OCRed pages into a DocumentResult. Split from
+    `process_document` so a driver that fanned the pages out can finish in one task."""
+    from export.models import DocumentResult
+
+    clock = dict(timings or {})
+    with _timed(clock, "restore"):
+        restored = restore_pages(pages, options.restore)
+    with _timed(clock, "parse"):
+        record = parse_pages(doc.doc_id, restored) if options.parse else None
+    return DocumentResult(doc, pages, restored, record, PIPELINE_VERSION, clock)
+
+
+def process_document(
+    doc: Document, options: PipelineOptions, map_pages: MapPages = map
+) -> DocumentResult:
+    """A loaded Document through OCR, restoration and parsing, with per-stage wall times
+    (seconds) in `DocumentResult.timings`."""
+    clock: dict[str, float] = {}
+    with _timed(clock, "ocr"):
+        pages = ocr_document(doc, options, map_pages)
+    return finish_document(doc, pages, options, clock)
+
+
+def load_document(path: str, options: PipelineOptions) -> Document:
+    """Ingest one file with the options that concern ingest."""
+    try:
+        from ingest import load
+    except ImportError:  # TEMPORARY until ingest.load lands
+        from vnplans._stopgap import load
+    doc: Document = load(path, force_ocr=options.force_ocr, dpi=options.dpi)
+    return doc
+
+
+def run_path(path: str, options: PipelineOptions) -> DocumentResult:
+    """One file from load to DocumentResult in this process (one Dask task, one command)."""
+    clock: dict[str, float] = {}
+    with _timed(clock, "ingest"):
+        doc = load_document(path, options)
+    result = process_document(doc, options)
+    result.timings.update(clock)
+    return result
+
+
+class _timed:
+    """Adds the wall time of a `with` block to `clock[name]`."""
+
+    def __init__(self, clock: dict[str, float], name: str) -> None:
+        self.clock, self.name = clock, name
+
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        elapsed = time.perf_counter() - self.start
+        self.clock[self.name] = round(self.clock.get(self.name, 0.0) + elapsed, 6)
+
+
+def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Consecutive lists of at most `size` items (for batching cheap documents)."""
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+__all__ = [
+    "PipelineOptions",
+    "chunks",
+    "finish_document",
+    "load_document",
+    "ocr_document",
+    "process_document",
+    "process_page",
+    "run_path",
+]
