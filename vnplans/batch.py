@@ -174,6 +174,7 @@ def run_batch(paths: Iterable[str | Path], options: BatchOptions) -> BatchReport
     files, errors = discover(paths)
     with OutputLock(options.out_dir):
         check_writable(options.out_dir)
+        _sweep_temp_files(options.out_dir)
         run = Run(options, len(files) + len(errors))
         try:
             for err in errors:
@@ -193,6 +194,13 @@ def run_batch(paths: Iterable[str | Path], options: BatchOptions) -> BatchReport
     order = [str(e.path) for e in errors if e.path] + [str(f) for f in files]
     entries = tuple(run.entries[p] for p in dict.fromkeys(order) if p in run.entries)
     return BatchReport(entries, options.out_dir, tables)
+
+
+def _sweep_temp_files(out_dir: Path) -> None:
+    """Remove temp files a killed run left behind (we hold the lock: nobody else writes)."""
+    for pattern in ("*.tmp", "*/*.tmp"):
+        for tmp in out_dir.glob(pattern):
+            tmp.unlink(missing_ok=True)
 
 
 def _discovery_failure(err: VnplansError) -> Entry:

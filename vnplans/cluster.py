@@ -19,14 +19,14 @@ from vnplans.exceptions import SchedulerError, WorkerCrashedError
 CONNECT_TIMEOUT = "20s"
 
 
-def connect(address: str) -> Any:
+def connect(address: str, timeout: str = CONNECT_TIMEOUT) -> Any:
     """A dask.distributed Client on `address`, or SchedulerError in one line."""
     try:
         from dask.distributed import Client
     except ImportError as exc:
         raise SchedulerError(f"dask.distributed is not installed ({exc})") from exc
     try:
-        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        return Client(address, timeout=timeout, set_as_default=True)
     except (OSError, TimeoutError, ValueError) as exc:
         raise SchedulerError(f"cannot reach the Dask scheduler at {address}: "
                              f"{' '.join(str(exc).split())[:200]}") from exc

@@ -16,13 +16,14 @@ import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vnplans import tasks
 from vnplans.batch import CHEAP, TEXT_CHUNK, Run
 from vnplans.exceptions import WorkerCrashedError
+from vnplans.manifest import Entry
 from vnplans.pipeline import chunks, process_page
 
 if TYPE_CHECKING:
@@ -116,11 +117,11 @@ class _Driver:
             self._page_done(pool, paths[0], exc, None if exc else fut.result())
         elif paths[0] in self.docs:  # "finish"
             del self.docs[paths[0]]
-            self.run.record(tasks.failed(paths[0], exc) if exc else fut.result(), count_pages=False)
+            self._record(tasks.failed(paths[0], exc) if exc else fut.result(), count_pages=False)
 
     def _loaded(self, pool: ProcessPoolExecutor, path: str, res: Any) -> None:
         if not hasattr(res, "pages") or not hasattr(res, "kind"):  # an Entry
-            self.run.record(res)
+            self._record(res)
             return
         state = _InFlight(path, res)
         self.docs[path] = state
@@ -130,6 +131,12 @@ class _Driver:
                 self.jobs[fut] = ("page", [path])
             else:
                 state.pages[page.index] = process_page(page, self.options)
+
+    def _record(self, entry: Entry, count_pages: bool = True) -> None:
+        if entry.path in self.retried and entry.status == "ok":
+            note = "; ".join(filter(None, ["retried after a worker process died", entry.note]))
+            entry = replace(entry, note=note)
+        self.run.record(entry, count_pages)
 
     def _page_done(self, pool: ProcessPoolExecutor, path: str, exc: BaseException | None,
                    page: OcrPage | None) -> None:
