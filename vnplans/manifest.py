@@ -72,7 +72,7 @@ class Manifest:
             known = set(Entry.__dataclass_fields__)
             entries = {e["path"]: Entry(**{k: v for k, v in e.items() if k in known})
                        for e in raw.get("documents", [])}
-        except (OSError, ValueError, TypeError, KeyError):
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
             entries = {}
         return cls(out_dir, entries)
 

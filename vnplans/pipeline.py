@@ -17,6 +17,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from vnplans import PIPELINE_VERSION
+from vnplans.exceptions import InputNotFoundError
 
 if TYPE_CHECKING:
     from diacritics.models import RestoredPage
@@ -145,6 +146,8 @@ def process_document(
 
 def load_document(path: str, options: PipelineOptions) -> Document:
     """Ingest one file with the options that concern ingest."""
+    if not os.path.exists(path):
+        raise InputNotFoundError("no such file or directory", path=path)
     try:
         from ingest import load
     except ImportError:  # TEMPORARY until ingest.load lands

@@ -1,0 +1,149 @@
+"""The `vnplans` command: help for every subcommand, usage errors, `ocr` on a real
+rendered page with real Tesseract, `restore`, `load`, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.test_batch import TEXT, render_page
+from vnplans.cli import build_parser, main
+from vnplans.exceptions import ExitCode
+
+SUBCOMMANDS = ("run", "ocr", "restore", "parse", "train", "load")
+
+
+def _has(module: str, name: str) -> bool:
+    import importlib
+
+    try:
+        return hasattr(importlib.import_module(module), name)
+    except ImportError:
+        return False
+
+
+def test_top_level_help_lists_every_command_and_exit_code(capsys: pytest.CaptureFixture) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for name in SUBCOMMANDS:
+        assert name in out
+    for code in ExitCode:
+        assert code.name in out
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_every_option_of_every_command_is_described(command: str, capsys: pytest.CaptureFixture) -> None:
+    assert main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "exit codes:" in out and "OUTPUT_ERROR" in out
+    sub = build_parser()._subparsers._group_actions[0].choices[command]  # type: ignore[union-attr]
+    for action in sub._actions:
+        assert action.help, f"{command}: {action.option_strings or action.dest} has no help"
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["frobnicate"], ["run", "x"], ["run", "x", "--out", "o", "--workers", "0"],
+    ["ocr", "f", "--dpi", "5"], ["train"],
+])
+def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture) -> None:
+    assert main(argv) == ExitCode.USAGE
+    assert capsys.readouterr().err
+
+
+def test_version(capsys: pytest.CaptureFixture) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("vnplans ")
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render_page(tmp_path_factory.mktemp("page") / "page.png")
+
+
+def test_ocr_prints_the_page_text(page: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["ocr", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "KẾ HOẠCH" in out and "pháp luật" in out
+    assert "\f" not in out  # one page: no separator
+
+
+def test_ocr_json_has_words_with_boxes_and_confidences(page: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["ocr", str(page), "--json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    (only,) = body["pages"]
+    assert only["lines"] and only["words"]
+    word = only["words"][0]
+    assert set(word["box"]) == {"x0", "y0", "x1", "y1"} and 0 <= word["conf"] <= 100
+    assert only["text"][word["start"]:word["end"]] == word["text"]
+
+
+def test_ocr_of_a_text_file_pages_are_form_feed_separated(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    if not _has("ingest", "load"):
+        pytest.skip("ingest.load has not landed (the stand-in splits text on form feeds)")
+    (tmp_path / "two.txt").write_text("trang một\ftrang hai\n", encoding="utf-8")
+    assert main(["ocr", str(tmp_path / "two.txt")]) == 0
+    assert "trang hai" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv,code", [
+    (["ocr", "/nonexistent/scan.png"], ExitCode.INPUT_NOT_FOUND),
+    (["restore", "/nonexistent/old.txt"], ExitCode.INPUT_NOT_FOUND),
+    (["load", "/nonexistent/out"], ExitCode.INPUT_NOT_FOUND),
+])
+def test_missing_files_are_one_line_and_their_code(argv: list[str], code: ExitCode,
+                                                   capsys: pytest.CaptureFixture) -> None:
+    result = main(argv)
+    err = capsys.readouterr().err
+    assert err.startswith("vnplans: ") and err.count("\n") == 1
+    assert result in (code, ExitCode.MISSING_DEPENDENCY)
+
+
+def test_bad_input_to_ocr_exits_4(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "fake.png").write_bytes(b"not an image")
+    assert main(["ocr", str(tmp_path / "fake.png")]) == ExitCode.BAD_INPUT
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_restore_keeps_the_lines(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    src = tmp_path / "old.txt"
+    src.write_text("Ke hoach\n\nTrien khai thuc hien\ncong tac nam 2025\n", encoding="utf-8")
+    code = main(["restore", str(src)])
+    captured = capsys.readouterr()
+    if not _has("diacritics", "restore_text"):
+        assert code == ExitCode.MISSING_DEPENDENCY and captured.err.count("\n") == 1
+        return
+    assert code == 0
+    assert captured.out.count("\n") == 4 and captured.out.split("\n")[1] == ""
+
+
+def test_run_then_load_into_sqlite(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(tmp_path / "a.txt"), "--out", str(out), "--quiet", "--workers", "1"]) == 0
+    assert "1 ok" in capsys.readouterr().out
+    code = main(["load", str(out)])
+    captured = capsys.readouterr()
+    if not _has("export", "load_db"):
+        assert code == ExitCode.MISSING_DEPENDENCY
+        return
+    assert code == 0 and (out / "vnplans.sqlite").is_file() and captured.out.strip()
+
+
+def test_ctrl_c_exits_130() -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "vnplans.cli", "restore", "-"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        time.sleep(1.5)  # let it start and block on standard input
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == ExitCode.INTERRUPTED
+    assert b"Traceback" not in err
