@@ -1,0 +1,208 @@
+"""Batch throughput of `vnplans run`: scan pages per minute with 1 and 2 workers, each
+stage's share, the ratio to plain Tesseract at the same parallelism, text documents per
+second, and peak memory on a long PDF.
+
+Why through the real command in a subprocess: that is what users run (pool start-up,
+manifest, export included), and it lets us measure the whole process tree's memory.
+Pages are rendered here from the seed texts (A4, 200 dpi), so the bench needs no data
+beyond ../shared/seeds (and reads ../shared/external/texts when present).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+SCAN_PAGES = 16
+LONG_PDF_PAGES = 50
+STAGES = ("ingest", "ocr", "restore", "parse", "export")
+
+
+def _seed_lines() -> list[str]:
+    texts = sorted((SHARED / "seeds").glob("*.txt"))[1:] or sorted((SHARED / "seeds").glob("*.txt"))
+    lines: list[str] = []
+    for path in texts:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            lines.extend(textwrap.wrap(line, 72) or [""])
+    return lines or ["KẾ HOẠCH triển khai công tác phổ biến, giáo dục pháp luật"] * 40
+
+
+def render_pages(n: int, lines_per_page: int = 42, size: tuple[int, int] = (1654, 2339)) -> list:  # type: ignore[type-arg]
+    """`n` page images of real Vietnamese administrative text (PIL, 200 dpi)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(FONT, 30)
+    lines = _seed_lines()
+    pages = []
+    for i in range(n):
+        image = Image.new("L", size, 255)
+        draw = ImageDraw.Draw(image)
+        start = (i * lines_per_page) % max(1, len(lines) - lines_per_page)
+        for j, line in enumerate(lines[start:start + lines_per_page]):
+            draw.text((140, 150 + j * 48), line, font=font, fill=0)
+        draw.text((size[0] // 2, size[1] - 120), f"Trang {i + 1}", font=font, fill=0)
+        pages.append(image)
+    return pages
+
+
+class PeakRss:
+    """Peak summed RSS of a process and its descendants, sampled every 0.2 s."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self._stop = pid, 0, threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _poll(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                root = psutil.Process(self.pid)
+                procs = [root, *root.children(recursive=True)]
+                total = 0
+                for p in procs:
+                    with contextlib.suppress(psutil.Error):
+                        total += p.memory_info().rss
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                return
+            time.sleep(0.2)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def run_vnplans(inputs: Path, out: Path, workers: int, *extra: str) -> tuple[float, int, dict]:  # type: ignore[type-arg]
+    """Wall seconds, peak RSS (bytes) and the manifest of one `vnplans run`."""
+    cmd = [sys.executable, "-m", "vnplans.cli", "run", str(inputs), "--out", str(out),
+           "--workers", str(workers), "--quiet", *extra]
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True)
+    rss = PeakRss(proc.pid)
+    _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    peak = rss.stop()
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"vnplans run failed ({proc.returncode}): {err.strip()[-300:]}")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return wall, peak, manifest
+
+
+def plain_tesseract(images: list[Path], workers: int) -> float:
+    """Wall seconds for `tesseract IMG stdout -l vie` over `images`, `workers` at once."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+    def one(path: Path) -> None:
+        subprocess.run(["tesseract", str(path), "stdout", "-l", "vie", "--dpi", "200"],
+                       check=True, capture_output=True, env=env)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(one, images))
+    return time.perf_counter() - start
+
+
+def stage_shares(manifest: dict, wall: float, workers: int) -> str:  # type: ignore[type-arg]
+    """Each stage's summed time over documents as a share of worker time (wall x workers)."""
+    sums = dict.fromkeys(STAGES, 0.0)
+    for entry in manifest["documents"]:
+        for stage in STAGES:
+            sums[stage] += entry.get("timings", {}).get(stage, 0.0)
+    budget = wall * workers
+    return ", ".join(f"{s} {100 * v / budget:.0f}%" for s, v in sums.items())
+
+
+def text_archive(root: Path, n: int = 60) -> Path:
+    """`n` text documents: the 60 real texts of ../shared/external when present, else
+    copies of the seed texts with varied bytes."""
+    src = root / "texts"
+    src.mkdir()
+    real = sorted((SHARED / "external" / "texts").glob("*.txt"))
+    seeds = real or sorted((SHARED / "seeds").glob("*.txt"))
+    for i in range(n):
+        body = seeds[i % len(seeds)].read_text(encoding="utf-8") if seeds else "KẾ HOẠCH\n"
+        (src / f"t{i:03d}.txt").write_text(body + ("" if real and i < len(real) else f"\nBản {i}\n"),
+                                           encoding="utf-8")
+    return src
+
+
+def _ok(manifest: dict) -> int:  # type: ignore[type-arg]
+    return sum(e["status"] == "ok" for e in manifest["documents"])
+
+
+def bench_scans(root: Path, rows: list[str]) -> None:
+    scans = root / "scans"
+    scans.mkdir()
+    paths = []
+    for i, image in enumerate(render_pages(SCAN_PAGES)):
+        paths.append(scans / f"page{i:02d}.png")
+        image.save(paths[-1], dpi=(200, 200))
+    rates = {}
+    for workers in (1, 2):
+        wall, peak, manifest = run_vnplans(scans, root / f"out_scan{workers}", workers)
+        pages = sum(e["pages"] for e in manifest["documents"] if e["status"] == "ok")
+        rates[workers] = 60 * pages / wall
+        tess = 60 * len(paths) / plain_tesseract(paths, workers)
+        rows.append(f"| scans, {workers} worker(s) | {pages} pages in {wall:.1f} s = "
+                    f"**{rates[workers]:.1f} pages/min**; plain tesseract {tess:.1f} pages/min, "
+                    f"ratio **{rates[workers] / tess:.2f}** (target ≥ 0.85) | peak RSS {peak / 2**20:.0f} MB |")
+        rows.append(f"| stage shares, {workers} worker(s) | {stage_shares(manifest, wall, workers)} | |")
+    rows.append(f"| scaling 2 vs 1 worker | **{rates[2] / rates[1]:.2f}x** (target ≥ 1.7x) | |")
+
+
+def bench_texts(root: Path, rows: list[str]) -> None:
+    src = text_archive(root)
+    wall, peak, manifest = run_vnplans(src, root / "out_text", 2)
+    rows.append(f"| 60 text documents, 2 workers | {_ok(manifest)} ok in {wall:.1f} s = "
+                f"**{_ok(manifest) / wall:.1f} docs/s** (target ≥ 20), start-up included | "
+                f"peak RSS {peak / 2**20:.0f} MB |")
+
+
+def bench_long_pdf(root: Path, rows: list[str]) -> None:
+    try:
+        from ingest import load  # noqa: F401
+    except ImportError:
+        rows.append("| 50-page PDF, 2 workers | skipped: ingest.load (PDF input) not available | |")
+        return
+    pdf = root / "long" / "long.pdf"
+    pdf.parent.mkdir()
+    pages = render_pages(LONG_PDF_PAGES, lines_per_page=8, size=(1654, 700))
+    pages[0].save(pdf, save_all=True, append_images=pages[1:], resolution=200.0)
+    wall, peak, manifest = run_vnplans(pdf.parent, root / "out_long", 2, "--force-ocr", "--dpi", "200")
+    n = sum(e["pages"] for e in manifest["documents"])
+    rows.append(f"| 50-page PDF (short pages), 2 workers | {n} pages in {wall:.1f} s | "
+                f"**peak RSS {peak / 2**20:.0f} MB** (target ≤ 1536 MB) |")
+
+
+def run() -> str:
+    """The markdown table of every measure (about 2-4 minutes on 2 cores)."""
+    rows = ["`python -m bench.batch_bench` (vnplans run as a subprocess; pages rendered from "
+            "the seed texts at 200 dpi, A4)", "", "| measure | result | memory |", "|---|---|---|"]
+    with tempfile.TemporaryDirectory(prefix="vnplans-bench-") as tmp:
+        root = Path(tmp)
+        for part in (bench_texts, bench_scans, bench_long_pdf):
+            try:
+                part(root, rows)
+            except Exception as exc:  # one failed measure must not hide the others
+                rows.append(f"| {part.__name__} | FAILED: {type(exc).__name__}: {exc} | |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(run())
