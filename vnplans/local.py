@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ingest.models import Document
     from ocr.models import OcrPage
 
-PRELOAD = ["vnplans.tasks", "ingest", "ocr", "diacritics", "parser", "export"]
+PRELOAD = ["vnplans._preload"]
 
 
 @dataclass
@@ -103,7 +103,11 @@ class _Driver:
         loading = sum(kind == "load" for kind, _ in self.jobs.values())
         while self.queue and loading + len(self.docs) < self.workers * 2:
             paths = self.queue.popleft()
-            fut = pool.submit(tasks.load_or_run_many, paths, self.options, self.out)
+            try:
+                fut = pool.submit(tasks.load_or_run_many, paths, self.options, self.out)
+            except BrokenProcessPool:
+                self.queue.appendleft(paths)
+                raise
             self.jobs[fut] = ("load", paths)
             loading += 1
 
@@ -160,7 +164,7 @@ class _Driver:
         """After a worker died: retry each document in flight once, alone; a document
         that was already retried is reported failed (never half-written: the dead task
         wrote nothing, or renamed a whole file)."""
-        hit = list(dict.fromkeys(p for _, paths in self.jobs.values() for p in paths))
+        hit = list(dict.fromkeys([*(p for _, paths in self.jobs.values() for p in paths), *self.docs]))
         self.jobs.clear()
         self.docs.clear()
         for path in reversed(hit):

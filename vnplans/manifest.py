@@ -61,7 +61,16 @@ class Manifest:
     def __init__(self, out_dir: Path, entries: dict[str, Entry] | None = None) -> None:
         self.out_dir = out_dir
         self.entries: dict[str, Entry] = dict(entries or {})
+        self._by_doc: dict[str, Entry] = {}
+        for entry in self.entries.values():
+            self._index(entry)
         self._saved_at = 0.0
+
+    def _index(self, entry: Entry) -> None:
+        if entry.complete and entry.output:
+            self._by_doc[entry.doc_id] = entry
+        elif entry.status == "failed" and entry.doc_id:
+            self._by_doc.pop(entry.doc_id, None)
 
     @classmethod
     def load(cls, out_dir: Path) -> Manifest:
@@ -78,14 +87,14 @@ class Manifest:
 
     def done(self, doc_id: str) -> Entry | None:
         """A complete entry for this content whose output file still exists."""
-        for entry in self.entries.values():
-            if entry.doc_id == doc_id and entry.complete and entry.output and \
-                    (self.out_dir / entry.output).is_file():
-                return entry
-        return None
+        entry = self._by_doc.get(doc_id)
+        if entry is None or not (self.out_dir / entry.output).is_file():
+            return None
+        return entry
 
     def record(self, entry: Entry) -> None:
         self.entries[entry.path] = entry
+        self._index(entry)
 
     def counts(self) -> dict[str, int]:
         out = {"ok": 0, "failed": 0, "skipped": 0}
