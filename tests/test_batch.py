@@ -171,6 +171,34 @@ def test_out_that_is_a_file_is_one_clear_line(tmp_path: Path, capsys: pytest.Cap
     assert (tmp_path / "out").read_text(encoding="utf-8") == "in the way"
 
 
+@pytest.fixture
+def tiny_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A 96 KB tmpfs (needs root; skipped elsewhere)."""
+    mnt = tmp_path / "tiny"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", str(mnt)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_full_disk_stops_with_one_line_and_no_corrupt_file(
+        tiny_disk: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    src = _text_archive(tmp_path, 40)
+    for f in src.iterdir():  # ~10 KB each: the disk fills after a few documents
+        f.write_text(f.read_text(encoding="utf-8") * 3, encoding="utf-8")
+    code = main(["run", str(src), "--out", str(tiny_disk / "out"), "--quiet", "--workers", "1"])
+    err = capsys.readouterr().err
+    assert code == ExitCode.OUTPUT_ERROR, err
+    assert err.count("\n") == 1 and "no space left on device" in err
+    for f in (tiny_disk / "out").rglob("*.json"):
+        json.loads(f.read_text(encoding="utf-8"))  # every file there is whole
+    assert not list((tiny_disk / "out").rglob("*.tmp"))
+
+
 @pytest.mark.parametrize("names,expected", [
     (("a.txt",), ExitCode.OK),
     (("empty.txt",), ExitCode.BAD_INPUT),

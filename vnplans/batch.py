@@ -10,6 +10,7 @@ rewritten atomically, so after a `kill -9` a rerun completes the batch with no d
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -89,11 +90,10 @@ class Run:
     def record(self, entry: Entry, count_pages: bool = True) -> None:
         """Keep an input's outcome: manifest (saved atomically, throttled), report, bar.
         `count_pages` is False when the pages were counted as they came back."""
+        if entry.exit_code == ExitCode.OUTPUT_ERROR:  # fatal for the batch, not the input
+            raise OutputError(entry.error, path=self.out_dir)
         if entry.status == "failed":
             self.say(f"{entry.path}: {entry.error}")
-            if entry.exit_code == ExitCode.OUTPUT_ERROR:
-                self.close()
-                raise OutputError(entry.error, path=self.out_dir)
         self.entries[entry.path] = entry
         self.manifest.record(entry)
         self.manifest.save(every=0.5)
@@ -188,8 +188,12 @@ def run_batch(paths: Iterable[str | Path], options: BatchOptions) -> BatchReport
                 from vnplans.local import run_local
 
                 run_local(run, todo)
-        finally:
-            run.close()
+        except BaseException:  # keep the first error; the manifest keeps its last good state
+            with contextlib.suppress(VnplansError):
+                run.close()
+            _sweep_temp_files(options.out_dir)
+            raise
+        run.close()
         tables = _write_tables(options.out_dir, run)
     order = [str(e.path) for e in errors if e.path] + [str(f) for f in files]
     entries = tuple(run.entries[p] for p in dict.fromkeys(order) if p in run.entries)
@@ -200,7 +204,8 @@ def _sweep_temp_files(out_dir: Path) -> None:
     """Remove temp files a killed run left behind (we hold the lock: nobody else writes)."""
     for pattern in ("*.tmp", "*/*.tmp"):
         for tmp in out_dir.glob(pattern):
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 def _discovery_failure(err: VnplansError) -> Entry:
