@@ -15,7 +15,7 @@ import hashlib
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,7 @@ class Run:
         self.manifest = Manifest.load(options.out_dir)
         self.entries: dict[str, Entry] = {}
         self.pages_done = 0
+        self.n_todo = n_inputs  # inputs left after discovery (for sizing text chunks)
         self.started = time.monotonic()
         self.bar = _progress(n_inputs, options.quiet)
 
@@ -139,9 +140,13 @@ def _progress(total: int, quiet: bool) -> Any:
     """A tqdm bar on stderr, only for a person watching a terminal."""
     if quiet or not sys.stderr.isatty():
         return None
+    import shutil
+
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
+    width = shutil.get_terminal_size((100, 20)).columns  # 0 on a pty nobody sized
+    return tqdm(total=total, unit="file", file=sys.stderr, ncols=width or 100,
+                dynamic_ncols=bool(width), mininterval=0.2)
 
 
 def sha256_file(path: str | Path) -> str:
@@ -180,6 +185,7 @@ def run_batch(paths: Iterable[str | Path], options: BatchOptions) -> BatchReport
             for err in errors:
                 run.record(_discovery_failure(err))
             todo = _todo(run, files)
+            run.n_todo = len(files)
             if options.scheduler:
                 from vnplans.cluster import run_on_cluster
 
@@ -213,10 +219,10 @@ def _discovery_failure(err: VnplansError) -> Entry:
                  exit_code=int(err.exit_code))
 
 
-def _todo(run: Run, files: list[Path]) -> list[str]:
-    """Inputs still to do, with duplicates of one content (same sha256) done once: the
-    later copies are recorded as skipped."""
-    todo: list[str] = []
+def _todo(run: Run, files: list[Path]) -> Iterator[str]:
+    """Inputs still to do, lazily (hashing an archive up front would delay the first
+    page by minutes). A content seen twice (same sha256) is done once: the later copies
+    are recorded as skipped."""
     first: dict[str, str] = {}
     for f in files:
         path = str(f)
@@ -228,8 +234,7 @@ def _todo(run: Run, files: list[Path]) -> list[str]:
             continue
         if doc_id:
             first[doc_id] = path
-        todo.append(path)
-    return todo
+        yield path
 
 
 def _write_tables(out_dir: Path, run: Run) -> tuple[Path, ...]:

@@ -9,6 +9,7 @@ it, so OUT, its lock and its manifest stay local to the driver.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,10 @@ def connect(address: str, timeout: str = CONNECT_TIMEOUT) -> Any:
                              f"{' '.join(str(exc).split())[:200]}") from exc
 
 
-def run_on_cluster(run: Run, todo: list[str], address: str) -> None:
+def run_on_cluster(run: Run, todo: Iterable[str], address: str) -> None:
     """Submit one task per input to the cluster at `address`; record results as they
     come, writing each document here (atomically, by export)."""
+    todo = list(todo)
     if not todo:
         return
     from dask.distributed import as_completed

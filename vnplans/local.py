@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 from collections import deque
+from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -24,7 +25,7 @@ from vnplans import tasks
 from vnplans.batch import CHEAP, TEXT_CHUNK, Run
 from vnplans.exceptions import WorkerCrashedError
 from vnplans.manifest import Entry
-from vnplans.pipeline import chunks, process_page
+from vnplans.pipeline import process_page
 
 if TYPE_CHECKING:
     from ingest.models import Document
@@ -51,20 +52,20 @@ def make_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=ctx, initializer=tasks.init_worker)
 
 
-def run_local(run: Run, todo: list[str]) -> None:
+def run_local(run: Run, todo: Iterable[str]) -> None:
     """Process `todo` (input paths) on a local pool, recording each outcome in `run`."""
     _Driver(run, todo).go()
 
 
 class _Driver:
-    def __init__(self, run: Run, todo: list[str]) -> None:
+    def __init__(self, run: Run, todo: Iterable[str]) -> None:
         self.run = run
         self.options = run.options.pipeline
         self.out = str(run.out_dir)
         self.workers = run.options.n_workers
-        cheap = [p for p in todo if Path(p).suffix.lower() in CHEAP]
-        rest = [[p] for p in todo if Path(p).suffix.lower() not in CHEAP]
-        self.queue: deque[list[str]] = deque(rest + list(chunks(cheap, self._chunk(len(cheap)))))
+        self.fresh = iter(todo)
+        self.chunk = self._chunk(run.n_todo)
+        self.queue: deque[list[str]] = deque()  # retries, and inputs set aside by _next
         self.jobs: dict[Future[Any], tuple[str, list[str]]] = {}
         self.docs: dict[str, _InFlight] = {}
         self.retried: set[str] = set()
@@ -73,8 +74,25 @@ class _Driver:
         """Chunks big enough to amortise a round trip, small enough to keep all busy."""
         return max(1, min(TEXT_CHUNK, n // (self.workers * 2) or 1))
 
+    def _next(self) -> list[str] | None:
+        """The next task's inputs: a retry, one costly input, or a chunk of cheap ones."""
+        if self.queue:
+            return self.queue.popleft()
+        batch: list[str] = []
+        for path in self.fresh:
+            if Path(path).suffix.lower() not in CHEAP:
+                if not batch:
+                    return [path]
+                self.queue.append([path])
+                continue
+            batch.append(path)
+            if len(batch) >= self.chunk:
+                break
+        return batch or None
+
     def go(self) -> None:
-        while self.queue or self.jobs:
+        self._pending = self._next()
+        while self._pending or self.jobs:
             pool = make_pool(self.workers)
             try:
                 self._loop(pool)
@@ -88,7 +106,7 @@ class _Driver:
             pool.shutdown(wait=True)
 
     def _loop(self, pool: ProcessPoolExecutor) -> None:
-        while self.queue or self.jobs:
+        while self._pending or self.jobs:
             self._fill(pool)
             done, _ = wait(list(self.jobs), return_when=FIRST_COMPLETED)
             if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
@@ -101,14 +119,11 @@ class _Driver:
         """Keep a few documents per worker in flight: enough to never idle, few enough
         that a crash costs little and memory stays flat."""
         loading = sum(kind == "load" for kind, _ in self.jobs.values())
-        while self.queue and loading + len(self.docs) < self.workers * 2:
-            paths = self.queue.popleft()
-            try:
-                fut = pool.submit(tasks.load_or_run_many, paths, self.options, self.out)
-            except BrokenProcessPool:
-                self.queue.appendleft(paths)
-                raise
+        while self._pending and loading + len(self.docs) < self.workers * 2:
+            paths = self._pending
+            fut = pool.submit(tasks.load_or_run_many, paths, self.options, self.out)
             self.jobs[fut] = ("load", paths)
+            self._pending = self._next()
             loading += 1
 
     def _handle(self, pool: ProcessPoolExecutor, kind: str, paths: list[str], fut: Future[Any]) -> None:
@@ -175,6 +190,9 @@ class _Driver:
             else:
                 self.retried.add(path)
                 self.queue.appendleft([path])
+        if self._pending:
+            self.queue.append(self._pending)
+        self._pending = self._next()
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
