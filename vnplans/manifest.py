@@ -65,6 +65,7 @@ class Manifest:
         for entry in self.entries.values():
             self._index(entry)
         self._saved_at = 0.0
+        self._cost = 0.0  # seconds the last save took
 
     def _index(self, entry: Entry) -> None:
         if entry.complete and entry.output:
@@ -106,15 +107,16 @@ class Manifest:
         """Rewrite the manifest atomically; with `every` > 0, at most that often (seconds),
         so thousands of documents do not cost thousands of full rewrites."""
         now = time.monotonic()
-        if every and now - self._saved_at < every:
-            return
+        if every and now - self._saved_at < max(every, 20 * self._cost):
+            return  # and never spend more than ~5% of the run rewriting a big manifest
         body = {
             "pipeline_version": PIPELINE_VERSION,
             "counts": self.counts(),
             "documents": [asdict(e) for e in sorted(self.entries.values(), key=lambda e: e.path)],
         }
         write_atomic(self.out_dir / MANIFEST, json.dumps(body, ensure_ascii=False, indent=1))
-        self._saved_at = now
+        self._saved_at = time.monotonic()
+        self._cost = self._saved_at - now
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -126,6 +126,9 @@ def finish_document(
     from export.models import DocumentResult
 
     clock = dict(timings or {})
+    for page in pages:  # the OCR stage's own steps, summed over pages ("ocr.tesseract", ...)
+        for step, seconds in page.timings.items():
+            clock[f"ocr.{step}"] = round(clock.get(f"ocr.{step}", 0.0) + seconds, 6)
     with _timed(clock, "restore"):
         restored = restore_pages(pages, options.restore)
     with _timed(clock, "parse"):
