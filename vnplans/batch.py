@@ -201,7 +201,7 @@ def run_batch(paths: Iterable[str | Path], options: BatchOptions) -> BatchReport
             raise
         run.close()
         tables = _write_tables(options.out_dir, run)
-    order = [str(e.path) for e in errors if e.path] + [str(f) for f in files]
+    order = [_discovery_failure(e).path for e in errors] + [str(f) for f in files]
     entries = tuple(run.entries[p] for p in dict.fromkeys(order) if p in run.entries)
     return BatchReport(entries, options.out_dir, tables)
 
@@ -214,9 +214,12 @@ def _sweep_temp_files(out_dir: Path) -> None:
                 tmp.unlink()
 
 
-def _discovery_failure(err: VnplansError) -> Entry:
-    return Entry(err.path or "?", "failed", error_kind=err.kind, error=" ".join(err.message.split()),
-                 exit_code=int(err.exit_code))
+def _discovery_failure(err: BaseException) -> Entry:
+    """The Entry of a path that gave no input (missing, unreadable directory, ...)."""
+    if not isinstance(err, VnplansError):
+        err = VnplansError(str(err), path=getattr(err, "filename", None))
+    return Entry(err.path or "?", "failed", error_kind=err.kind,
+                 error=" ".join(err.message.split()) or err.kind, exit_code=int(err.exit_code))
 
 
 def _todo(run: Run, files: list[Path]) -> Iterator[str]:
