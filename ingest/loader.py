@@ -1,0 +1,216 @@
+"""Files and directories to Documents: the ingest stage's driver-free logic.
+
+Why lazy pages: a page is an ImageRef (how to rasterise it) or text, never pixels, so the
+per-page unit stays small and picklable; `load_image` rasterises on demand in the worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from vnplans.exceptions import (
+    BadInputError,
+    DecodeError,
+    ImageTooLargeError,
+    ImageTooSmallError,
+    InputNotFoundError,
+    MissingDependencyError,
+    UnsupportedFormatError,
+    VnplansError,
+)
+
+from .models import Document, ImageRef, Page
+from .pdf import judge_layer, pdf_pages, text_layers
+from .textfile import UndecodableText, decode_text
+
+IMAGE_EXTS = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+TEXT_EXTS = {".txt", ".text"}
+SUPPORTED = IMAGE_EXTS | TEXT_EXTS | {".pdf", ".docx"}
+MAX_PIXELS = 100_000_000
+MIN_SIDE = 32
+A4_LONG_INCHES = 11.69
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def discover(paths: list[str | Path]) -> tuple[list[Path], list[VnplansError]]:
+    """Every file under the given paths (recursive, sorted, hidden files skipped) and an
+    error for each path that does not exist. Unknown extensions are kept: `load` reports
+    them, so they appear in the manifest."""
+    files: list[Path] = []
+    errors: list[VnplansError] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files += sorted(
+                f for f in p.rglob("*")
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+        elif p.is_file():
+            files.append(p)
+        else:
+            errors.append(InputNotFoundError("no such file or directory", path=p))
+    return files, errors
+
+
+def load(path: str | Path, *, force_ocr: bool = False, dpi: int = 300) -> Document:
+    """One file to a Document, or a BadInputError subclass naming the file and reason."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputNotFoundError("no such file", path=path)
+    ext = path.suffix.lower()
+    if ext not in SUPPORTED:
+        raise UnsupportedFormatError(f"unsupported file type {ext or '(no extension)'!r}", path=path)
+    if path.stat().st_size == 0:
+        raise BadInputError("empty file (0 bytes)", path=path)
+    doc_id = sha256_file(path)
+    if ext == ".pdf":
+        return _load_pdf(path, doc_id, force_ocr, dpi)
+    if ext in IMAGE_EXTS:
+        return _load_image_file(path, doc_id)
+    if ext == ".docx":
+        return _load_docx(path, doc_id)
+    return _load_text(path, doc_id)
+
+
+def _load_pdf(path: Path, doc_id: str, force_ocr: bool, dpi: int) -> Document:
+    has_image = pdf_pages(path)
+    n = len(has_image)
+    layers = [""] * n if force_ocr else text_layers(path, n)
+    pages = []
+    for i, layer in enumerate(layers):
+        verdict = judge_layer(layer, has_image[i])
+        if verdict.text is not None:
+            pages.append(Page(doc_id, i, "text-layer", text=verdict.text, note=verdict.note))
+        else:
+            note = "OCR forced" if force_ocr else verdict.note
+            ref = ImageRef(str(path), "pdf", i + 1, dpi)
+            pages.append(Page(doc_id, i, "image", text=layer or None, image=ref, note=note))
+    return Document(doc_id, str(path), "pdf", tuple(pages))
+
+
+def _image_dpi(info: dict, size: tuple[int, int]) -> int | None:
+    """The image's DPI when its metadata is plausible for a page, else an estimate that
+    assumes an A4 page (the common case in these archives), else None."""
+    long_px = max(size)
+    meta = info.get("dpi")
+    if meta:
+        try:
+            d = round(float(meta[0]))
+        except (TypeError, ValueError, IndexError):
+            d = 0
+        if 50 <= d <= 1200 and 5.0 <= long_px / d <= 17.0:
+            return d
+    est = round(long_px / A4_LONG_INCHES)
+    return est if 50 <= est <= 1200 else None
+
+
+def _load_image_file(path: Path, doc_id: str) -> Document:
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = None  # we check the size ourselves, with a clear message
+    try:
+        with Image.open(path) as im:
+            w, h = im.size
+            n_frames = getattr(im, "n_frames", 1)
+            info = dict(im.info)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise UnsupportedFormatError("not a readable image (content does not match its extension)",
+                                     path=path) from exc
+    if w * h > MAX_PIXELS:
+        raise ImageTooLargeError(f"image is {w}x{h} = {w * h / 1e6:.0f} megapixels (limit 100)",
+                                 path=path)
+    if min(w, h) < MIN_SIDE:
+        raise ImageTooSmallError(f"image is {w}x{h} pixels, too small to hold text", path=path)
+    dpi = _image_dpi(info, (w, h))
+    pages = tuple(
+        Page(doc_id, i, "image", image=ImageRef(str(path), "image", i + 1, dpi))
+        for i in range(n_frames)
+    )
+    return Document(doc_id, str(path), "image", pages)
+
+
+def _load_text(path: Path, doc_id: str) -> Document:
+    try:
+        text, enc = decode_text(path.read_bytes())
+    except (UndecodableText, UnicodeDecodeError) as exc:
+        raise DecodeError(str(exc), path=path) from exc
+    chunks = text.split("\f")
+    if len(chunks) > 1 and not chunks[-1].strip():
+        chunks = chunks[:-1]
+    pages = tuple(Page(doc_id, i, "text", text=c) for i, c in enumerate(chunks))
+    return Document(doc_id, str(path), "text", pages, encoding=enc)
+
+
+def _load_docx(path: Path, doc_id: str) -> Document:
+    """Paragraphs in body order; each table cell on its own line, row by row (the shape
+    of a flattened table, which the parser knows how to rebuild)."""
+    import zipfile
+
+    import docx
+
+    try:
+        d = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise BadInputError("not a readable DOCX file", path=path) from exc
+    lines: list[str] = []
+    body = d.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
+        elif tag == "tbl":
+            lines += _docx_table_lines(child)
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", "\n".join(lines))
+    return Document(doc_id, str(path), "docx", (Page(doc_id, 0, "text", text=text),),
+                    encoding="docx")
+
+
+def _docx_table_lines(tbl: object) -> list[str]:
+    lines = []
+    for row in tbl.iter():  # type: ignore[attr-defined]
+        if not row.tag.endswith("}tc"):
+            continue
+        paras = ["".join(t.text or "" for t in p.iter() if t.tag.endswith("}t"))
+                 for p in row.iter() if p.tag.endswith("}p")]
+        lines.append(" ".join(s for s in paras if s.strip()))
+    return lines
+
+
+def load_image(ref: ImageRef) -> np.ndarray:
+    """Rasterise a page: RGB uint8, H×W×3. Colour is kept so OCR can remove red seals."""
+    from PIL import Image
+
+    if ref.kind == "pdf":
+        return _rasterise_pdf(ref)
+    Image.MAX_IMAGE_PIXELS = None
+    with Image.open(ref.path) as im:
+        im.seek(ref.page_no - 1)
+        return np.asarray(im.convert("RGB"))
+
+
+def _rasterise_pdf(ref: ImageRef) -> np.ndarray:
+    from pdf2image import convert_from_path
+    from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
+
+    try:
+        images = convert_from_path(ref.path, dpi=ref.dpi or 300, first_page=ref.page_no,
+                                   last_page=ref.page_no, fmt="ppm")
+    except PDFInfoNotInstalledError as exc:
+        raise MissingDependencyError("poppler (pdftoppm) not found: install poppler-utils") from exc
+    except (PDFPageCountError, PDFSyntaxError) as exc:
+        raise BadInputError(f"cannot rasterise page {ref.page_no}", path=ref.path) from exc
+    if not images:
+        raise BadInputError(f"page {ref.page_no} rendered to nothing", path=ref.path)
+    return np.asarray(images[0].convert("RGB"))

@@ -1,0 +1,129 @@
+"""PDF files: use a real text layer, convert a legacy-font one, OCR everything else.
+
+Why triage per page: born-digital PDFs carry exact text and OCR would only lose it, but
+many Word→Ghostscript PDFs carry a broken layer (wrong ToUnicode maps: `6Ӣ CÔNG 7+ѬѪ1*`)
+and scans carry none. The decision costs one `pdftotext` run, no rasterising.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from vnplans.exceptions import BadInputError, EncryptedPdfError, MissingDependencyError
+
+from .legacy import decode_tcvn3, decode_vni
+from .orthography import syllable_rate
+
+MIN_TEXT_CHARS = 40  # fewer letters than this on a page: treat it as a scan
+SCAN_TEXT_CHARS = 400  # a page with an image and fewer letters: a scan with a stamp's text
+GOOD_SYLLABLE_RATE = 0.75
+MAX_FOREIGN_RATE = 0.01
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_VIET_EXTRA = set("ĂÂÊÔƠƯĐăâêôơưđ")
+
+
+@dataclass(frozen=True, slots=True)
+class LayerVerdict:
+    """What to do with one page's text layer."""
+
+    text: str | None  # the text to use, None to OCR the page
+    note: str
+
+
+def _is_foreign(ch: str) -> bool:
+    """A character no Vietnamese text layer should hold (Cyrillic, private use, ...)."""
+    if ch.isascii():
+        return False
+    cat = unicodedata.category(ch)
+    if cat in ("Co", "Cn", "Cs"):
+        return True
+    if not cat.startswith("L"):
+        return False
+    base = unicodedata.normalize("NFD", ch)[0]
+    return not (base.isascii() or base in _VIET_EXTRA)
+
+
+def judge_layer(text: str, has_image: bool = False) -> LayerVerdict:
+    """Accept, convert or reject one page's text layer. A scanned page often carries a
+    few lines of text (an e-signature stamp): with an image on the page, a short layer
+    does not count as the page's text."""
+    letters = _LETTER.findall(text)
+    if len(letters) < (SCAN_TEXT_CHARS if has_image else MIN_TEXT_CHARS):
+        return LayerVerdict(None, "no text layer: OCR")
+    foreign = sum(map(_is_foreign, letters)) / len(letters)
+    rate = syllable_rate(text)
+    if foreign <= MAX_FOREIGN_RATE and rate >= GOOD_SYLLABLE_RATE:
+        return LayerVerdict(text, f"text layer accepted ({rate:.0%} syllables)")
+    for name, conv in (("TCVN3", decode_tcvn3), ("VNI", decode_vni)):
+        fixed = conv(text)
+        if syllable_rate(fixed) >= GOOD_SYLLABLE_RATE and syllable_rate(fixed) > rate + 0.1:
+            return LayerVerdict(fixed, f"text layer converted from {name}")
+    return LayerVerdict(
+        None, f"text layer rejected ({foreign:.0%} foreign letters, {rate:.0%} syllables): OCR"
+    )
+
+
+def pdf_pages(path: Path) -> list[bool]:
+    """For each page, whether it draws an image; encryption and damage become clear errors."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair notes are not our errors
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted and not _opens_without_password(reader):
+            raise EncryptedPdfError("the PDF is password-protected", path=path)
+        has_image = [_draws_image(page) for page in reader.pages]
+    except EncryptedPdfError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise BadInputError(f"damaged or truncated PDF ({_short(exc)})", path=path) from exc
+    if not has_image:
+        raise BadInputError("the PDF has no pages", path=path)
+    return has_image
+
+
+def _draws_image(page: object) -> bool:
+    """True when the page's resources hold an image XObject (a scan)."""
+    try:
+        xobjects = page["/Resources"].get_object().get("/XObject")  # type: ignore[index]
+        if xobjects is None:
+            return False
+        return any(x.get_object().get("/Subtype") == "/Image" for x in xobjects.get_object().values())
+    except (KeyError, AttributeError, TypeError):
+        return False
+
+
+def _opens_without_password(reader: object) -> bool:
+    try:
+        return bool(reader.decrypt(""))  # type: ignore[attr-defined]
+    except Exception:  # pypdf raises several types for unsupported crypto
+        return False
+
+
+def _short(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:120] or type(exc).__name__
+
+
+def text_layers(path: Path, n_pages: int) -> list[str]:
+    """Each page's text layer via `pdftotext -layout` (one run for the whole file)."""
+    try:
+        proc = subprocess.run(
+            ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+            capture_output=True, timeout=300, check=False,
+        )
+    except FileNotFoundError as exc:
+        raise MissingDependencyError("pdftotext not found: install poppler-utils") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise BadInputError("pdftotext took over 5 minutes", path=path) from exc
+    if proc.returncode != 0:
+        return [""] * n_pages  # unreadable layer: every page will be OCRed
+    pages = proc.stdout.decode("utf-8", errors="replace").split("\f")
+    pages = [unicodedata.normalize("NFC", p) for p in pages[:n_pages]]
+    return pages + [""] * (n_pages - len(pages))
