@@ -164,10 +164,8 @@ def sha256_file(path: str | Path) -> str:
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[VnplansError]]:
     """Input files under `paths` and one error per path that gives none."""
-    try:
-        from ingest import discover as ingest_discover
-    except ImportError:  # TEMPORARY until ingest.discover lands
-        from vnplans._stopgap import discover as ingest_discover
+    from ingest import discover as ingest_discover
+
     files, errors = ingest_discover([str(p) for p in paths])
     return [Path(f) for f in files], list(errors)
 

@@ -192,8 +192,11 @@ def read_text(name: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    decoded = _stage("ingest", "decode_text")(data)
-    return str(decoded[0] if isinstance(decoded, tuple) else decoded)
+    try:
+        text, _encoding = _stage("ingest", "decode_text")(data)
+    except ValueError as exc:  # ingest's UndecodableText
+        raise DecodeError(str(exc), path=name) from exc
+    return str(text)
 
 
 def cmd_restore(args: argparse.Namespace) -> int:

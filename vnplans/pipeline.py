@@ -151,11 +151,10 @@ def load_document(path: str, options: PipelineOptions) -> Document:
     """Ingest one file with the options that concern ingest."""
     if not os.path.exists(path):
         raise InputNotFoundError("no such file or directory", path=path)
-    try:
-        from ingest import load
-    except ImportError:  # TEMPORARY until ingest.load lands
-        from vnplans._stopgap import load
-    doc: Document = load(path, force_ocr=options.force_ocr, dpi=options.dpi)
+    from ingest import load
+
+    extra = {"dpi": options.dpi} if options.dpi else {}
+    doc: Document = load(path, force_ocr=options.force_ocr, **extra)
     return doc
 
 
