@@ -1,0 +1,91 @@
+"""Thin wrapper over Tesseract (pytesseract): words with boxes, and orientation (OSD).
+
+Why a wrapper: one place sets OMP_THREAD_LIMIT=1 (OpenMP threading is 6-10x slower on
+small machines; we parallelise by process), passes --dpi, and turns Tesseract's failures
+into our error classes: a missing binary or language is MissingDependencyError, a crash
+on a page is ExternalToolError.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from vnplans.exceptions import ExternalToolError, MissingDependencyError
+
+
+@dataclass(frozen=True, slots=True)
+class RawWord:
+    """A word as Tesseract reports it, before layout."""
+
+    text: str
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    conf: float
+    block: int
+    par: int
+    line: int
+
+
+@lru_cache(maxsize=1)
+def available_langs() -> frozenset[str]:
+    import pytesseract
+
+    try:
+        return frozenset(pytesseract.get_languages(config=""))
+    except pytesseract.TesseractNotFoundError as exc:
+        raise MissingDependencyError("tesseract not found: install tesseract-ocr") from exc
+
+
+def _check_lang(lang: str) -> None:
+    missing = [code for code in lang.split("+") if code not in available_langs()]
+    if missing:
+        raise MissingDependencyError(
+            f"Tesseract language {'+'.join(missing)} not installed "
+            "(apt: tesseract-ocr-vie, tesseract-ocr-script-viet)"
+        )
+
+
+def read_words(gray: np.ndarray, lang: str, dpi: int, psm: int = 3,
+               sauvola: bool = True) -> list[RawWord]:
+    """All words Tesseract finds, with boxes and confidences (−1 rows dropped)."""
+    import pytesseract
+
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    _check_lang(lang)
+    config = f"--psm {psm} --dpi {dpi}" + (" -c thresholding_method=2" if sauvola else "")
+    try:
+        data = pytesseract.image_to_data(gray, lang=lang, config=config,
+                                         output_type=pytesseract.Output.DICT)
+    except pytesseract.TesseractError as exc:
+        raise ExternalToolError(f"tesseract failed: {' '.join(str(exc).split())[:160]}") from exc
+    words = []
+    for i, text in enumerate(data["text"]):
+        conf = float(data["conf"][i])
+        text = text.strip()
+        if conf < 0 or not text:
+            continue
+        x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
+        words.append(RawWord(text, x, y, x + w, y + h, max(0.0, min(100.0, conf)),
+                             int(data["block_num"][i]), int(data["par_num"][i]),
+                             int(data["line_num"][i])))
+    return words
+
+
+def detect_rotation(gray: np.ndarray, dpi: int) -> tuple[int, float]:
+    """(degrees to rotate clockwise to make the page upright, OSD confidence);
+    (0, 0.0) when OSD cannot tell (too little text)."""
+    import pytesseract
+
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    try:
+        osd = pytesseract.image_to_osd(gray, config=f"--psm 0 --dpi {dpi}",
+                                       output_type=pytesseract.Output.DICT)
+    except pytesseract.TesseractError:
+        return 0, 0.0
+    return int(osd.get("rotate", 0)), float(osd.get("orientation_conf", 0.0))
