@@ -1,0 +1,340 @@
+"""Draw Decree-30-style pages from plain text, with the ground truth of each page.
+
+Why a renderer: the real scans we may keep are few, so benchmarks and tests need pages
+whose exact text is known. The layout follows Decree 30/2020/NĐ-CP: two-column header
+(agency left, national motto and place/date right), centred bold title, body, signature
+block beside the `Nơi nhận` list. The truth of a page lists its lines in reading order:
+left header block, right header block, title, body, recipients, signature.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from PIL import Image, ImageDraw, ImageFont
+
+from ingest.orthography import strip_marks
+
+FONT_FILES = {
+    "liberation": ("liberation2/LiberationSerif-Regular.ttf", "liberation2/LiberationSerif-Bold.ttf",
+                   "liberation2/LiberationSerif-Italic.ttf"),
+    "dejavu": ("dejavu/DejaVuSerif.ttf", "dejavu/DejaVuSerif-Bold.ttf", "dejavu/DejaVuSerif-Italic.ttf"),
+    "freefont": ("freefont/FreeSerif.ttf", "freefont/FreeSerifBold.ttf", "freefont/FreeSerifItalic.ttf"),
+}
+FONT_DIR = "/usr/share/fonts/truetype/"
+MM = 1 / 25.4  # inches per millimetre
+
+
+@dataclass(frozen=True)
+class Style:
+    font: str = "liberation"
+    size_pt: float = 13.0
+    dpi: int = 300
+    seal: bool = False
+
+    def __post_init__(self) -> None:
+        if self.font not in FONT_FILES:
+            raise ValueError(f"unknown font {self.font!r}; one of {sorted(FONT_FILES)}")
+        if not 6 <= self.size_pt <= 30 or not 72 <= self.dpi <= 600:
+            raise ValueError("size or dpi out of range")
+
+
+@dataclass(frozen=True)
+class CellTruth:
+    row: int
+    col: int
+    text: str
+    row_span: int = 1
+    col_span: int = 1
+
+
+@dataclass(frozen=True)
+class TableTruth:
+    n_rows: int
+    n_cols: int
+    cells: tuple[CellTruth, ...]
+    box: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    image: Image.Image
+    truth: str
+    dpi: int
+    tables: tuple[TableTruth, ...] = ()
+
+
+@dataclass(frozen=True)
+class Item:
+    """One printed line: where it goes and how it looks."""
+
+    text: str
+    kind: str  # "left", "right", "title", "body", "heading", "recipients", "signature"
+
+
+@lru_cache(maxsize=64)
+def font(name: str, px: int, weight: int = 0) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(FONT_DIR + FONT_FILES[name][weight], px)
+
+
+_TYPES = ("KE HOACH", "QUYET DINH", "CONG VAN", "CHI THI", "TO TRINH", "THONG BAO", "BAO CAO",
+          "GIAY PHEP", "NGHI DINH", "NGHI QUYET", "CHUONG TRINH", "HUONG DAN")
+_MOTTO = re.compile(r"(C[OỘ]NG HO[AÀ]|CỘNG HÒA|CỘNG HOÀ|Độc lập|Đ[ộo]c l[ậa]p)")
+_DATE = re.compile(r"\S.*,\s*ngày\b")
+_HEADING = re.compile(r"^([IVX]+\.|\d+(\.\d+)*\.|[a-zđ]\))\s")
+
+
+def classify(text: str) -> list[Item]:
+    """Assign each non-blank line of a document to a layout role."""
+    lines = [" ".join(ln.split()) for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln]
+    t = next((i for i, ln in enumerate(lines) if strip_marks(ln).upper() in _TYPES), None)
+    items: list[Item] = []
+    if t is not None:
+        items += _header(lines[:t])
+        items.append(Item(lines[t], "title"))
+        j = t + 1
+        while j < len(lines) and j <= t + 3 and not _starts_body(lines[j]):
+            items.append(Item(lines[j], "title"))
+            j += 1
+    else:
+        j = 0
+    tail = next((i for i in range(j, len(lines)) if strip_marks(lines[i]).startswith("Noi nhan")), None)
+    for para in _paragraphs(lines[j:tail]):
+        heading = bool(re.match(r"^[IVX]+\.\s", para)) or (_HEADING.match(para) and len(para) < 70)
+        items.append(Item(para, "heading" if heading else "body"))
+    if tail is not None:
+        items += _closing(lines[tail:])
+    return items
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Join source lines into paragraphs, so pages are reflowed as a word processor would:
+    a line continues the previous one unless that one ended a sentence or this one
+    starts a list item or a numbered heading."""
+    out: list[str] = []
+    for ln in lines:
+        starts = ln.startswith(("-", "+", "*", "•")) or _HEADING.match(ln) or _starts_body(ln)
+        if out and not starts and not out[-1].endswith((".", ";", ":")):
+            out[-1] = f"{out[-1]} {ln}"
+        else:
+            out.append(ln)
+    return out
+
+
+def _starts_body(line: str) -> bool:
+    return bool(re.match(r"^(Căn cứ|Thực hiện|Theo|Xét|Kính gửi|[IVX]+\.|\d+\.)", line))
+
+
+def _header(lines: list[str]) -> list[Item]:
+    left, right = [], []
+    for ln in lines:
+        m = _MOTTO.search(ln)
+        if m and m.start() > 0:
+            left.append(ln[: m.start()].strip())
+            right.append(ln[m.start():].strip())
+        elif m or _DATE.match(ln):
+            right.append(ln)
+        else:
+            left.append(ln)
+    return [Item(x, "left") for x in left if x] + [Item(x, "right") for x in right if x]
+
+
+_CAPS_TAIL = re.compile(r"\s((?:KT|TL|TM|Q)\.\s*)?[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ .]{5,}$")
+
+
+def _closing(lines: list[str]) -> list[Item]:
+    """Recipients (left) and signature (right); a source line that merged both columns
+    (`Nơi nhận: KT. TRƯỞNG BAN`) is cut before its upper-case tail."""
+    recips, sign = [], []
+    for ln in lines:
+        if ln.startswith(("Nơi nhận", "-", "(", "+")):
+            m = _CAPS_TAIL.search(ln)
+            if m and not ln[: m.start()].isupper():
+                recips.append(ln[: m.start()].rstrip())
+                sign.append(m.group().strip())
+            else:
+                recips.append(ln)
+        else:
+            sign.append(ln)
+    return [Item(x, "recipients") for x in recips] + [Item(x, "signature") for x in sign]
+
+
+class _Canvas:
+    """Pages being drawn, with the truth lines of each in drawing order."""
+
+    def __init__(self, style: Style) -> None:
+        self.style = style
+        d = style.dpi
+        self.w, self.h = round(210 * MM * d), round(297 * MM * d)
+        self.left, self.right = round(30 * MM * d), self.w - round(18 * MM * d)
+        self.top, self.bottom = round(22 * MM * d), self.h - round(22 * MM * d)
+        self.px = round(style.size_pt * d / 72)
+        self.lh = round(self.px * 1.32)
+        self.pages: list[tuple[Image.Image, list[str], list[TableTruth]]] = []
+        self.new_page()
+
+    def new_page(self) -> None:
+        self.pages.append((Image.new("RGB", (self.w, self.h), "white"), [], []))
+        self.y = self.top
+
+    @property
+    def draw(self) -> ImageDraw.ImageDraw:
+        return ImageDraw.Draw(self.pages[-1][0])
+
+    def need(self, height: int) -> None:
+        if self.y + height > self.bottom:
+            self.new_page()
+
+    def text(self, x: int, y: int, s: str, f: ImageFont.FreeTypeFont) -> None:
+        self.draw.text((x, y), s, font=f, fill=(0, 0, 0))
+        self.pages[-1][1].append(s)
+
+    def fit(self, s: str, width: int, weight: int, px: int) -> ImageFont.FreeTypeFont:
+        """The largest font (down to 70 %) that fits `s` in `width`."""
+        f = font(self.style.font, px, weight)
+        while f.getlength(s) > width and px > self.px * 0.7:
+            px -= 1
+            f = font(self.style.font, px, weight)
+        return f
+
+    def centred(self, s: str, x0: int, x1: int, y: int, weight: int = 0, px: int | None = None) -> None:
+        f = self.fit(s, x1 - x0, weight, px or self.px)
+        self.text(round((x0 + x1 - f.getlength(s)) / 2), y, s, f)
+
+    def wrap(self, s: str, width: int, f: ImageFont.FreeTypeFont) -> list[str]:
+        out, cur = [], ""
+        for word in s.split():
+            cand = f"{cur} {word}".strip()
+            if cur and f.getlength(cand) > width:
+                out.append(cur)
+                cur = word
+            else:
+                cur = cand
+        return out + ([cur] if cur else [])
+
+    def justified(self, s: str, y: int, f: ImageFont.FreeTypeFont, x0: int, x1: int) -> None:
+        words = s.split()
+        gap = (x1 - x0 - sum(f.getlength(w) for w in words)) / max(1, len(words) - 1)
+        x = float(x0)
+        for w in words:
+            self.draw.text((round(x), y), w, font=f, fill=(0, 0, 0))
+            x += f.getlength(w) + gap
+        self.pages[-1][1].append(s)
+
+
+def _draw_header(c: _Canvas, items: list[Item]) -> None:
+    split = c.left + round(0.42 * (c.right - c.left))
+    y0 = c.y
+    hp = round(c.px * 0.95)
+    for k, it in enumerate(i for i in items if i.kind == "left"):
+        c.centred(it.text, c.left - round(12 * MM * c.style.dpi), split, y0 + k * c.lh,
+                  weight=1 if k == 1 else 0, px=hp)
+    nl = sum(i.kind == "left" for i in items)
+    for k, it in enumerate(i for i in items if i.kind == "right"):
+        weight = 2 if _DATE.match(it.text) else 1
+        c.centred(it.text, split, c.right, y0 + k * c.lh, weight=weight, px=hp)
+    c.y = y0 + max(nl, sum(i.kind == "right" for i in items)) * c.lh + c.lh
+
+
+def _draw_body(c: _Canvas, items: list[Item]) -> None:
+    f = font(c.style.font, c.px)
+    fb = font(c.style.font, c.px, 1)
+    indent = round(10 * MM * c.style.dpi)
+    for n, it in enumerate(items):
+        ff = fb if it.kind == "heading" else f
+        ind = indent
+        lines = c.wrap(it.text, c.right - c.left - ind, ff)
+        for k, ln in enumerate(lines):
+            c.need(c.lh)
+            x0 = c.left + (ind if k == 0 else 0)
+            nxt = items[n + 1] if n + 1 < len(items) else None
+            full = ff.getlength(ln) > 0.8 * (c.right - x0)
+            if full and (k < len(lines) - 1 or (nxt is not None and nxt.kind == "body")):
+                c.justified(ln, c.y, ff, x0, c.right)
+            else:
+                c.text(x0, c.y, ln, ff)
+            c.y += c.lh
+
+
+def _draw_closing(c: _Canvas, items: list[Item]) -> tuple[int, int] | None:
+    rec = [i.text for i in items if i.kind == "recipients"]
+    sig = [i.text for i in items if i.kind == "signature"]
+    small = round(c.px * 0.85)
+    c.need(max(len(rec) * round(small * 1.3), (len(sig) + 4) * c.lh))
+    split = c.left + round(0.45 * (c.right - c.left))
+    y0 = c.y + c.lh // 2
+    for k, s in enumerate(rec):
+        f = c.fit(s, split - c.left, 3 if k == 0 else 0, small) if k else font(c.style.font, small, 1)
+        c.text(c.left, y0 + k * round(small * 1.3), s, f)
+    centre = None
+    for k, s in enumerate(sig):
+        gap = 4 * c.lh if k == len(sig) - 1 and len(sig) > 1 else 0
+        y = y0 + k * c.lh + gap
+        c.centred(s, split, c.right, y, weight=1)
+        centre = ((split + c.right) // 2, y0 + c.lh * max(1, len(sig) - 1))
+    c.y = y0 + max(len(rec) * round(small * 1.3), (len(sig) + 4) * c.lh)
+    return centre
+
+
+def draw_seal(img: Image.Image, centre: tuple[int, int], dpi: int) -> None:
+    """A red round seal (two rings, a star, ring marks) multiplied over the page."""
+    r = round(0.75 * dpi)
+    layer = Image.new("RGB", img.size, "white")
+    d = ImageDraw.Draw(layer)
+    red = (205, 35, 40)
+    x, y = centre
+    w = max(3, dpi // 60)
+    d.ellipse((x - r, y - r, x + r, y + r), outline=red, width=w)
+    d.ellipse((x - r * 0.68, y - r * 0.68, x + r * 0.68, y + r * 0.68), outline=red, width=w)
+    for k in range(0, 360, 9):
+        import math
+
+        a = math.radians(k)
+        x0, y0 = x + math.cos(a) * r * 0.74, y + math.sin(a) * r * 0.74
+        x1, y1 = x + math.cos(a) * r * 0.92, y + math.sin(a) * r * 0.92
+        d.line((x0, y0, x1, y1), fill=red, width=w * 2)
+    star = [(x + r * 0.3 * math.cos(math.radians(90 + 144 * k)),
+             y - r * 0.3 * math.sin(math.radians(90 + 144 * k))) for k in range(5)]
+    d.polygon(star, fill=red)
+    from PIL import ImageChops
+
+    img.paste(ImageChops.multiply(img, layer))
+
+
+def _finish(c: _Canvas) -> list[RenderedPage]:
+    return [RenderedPage(img, "\n".join(lines), c.style.dpi, tuple(tabs))
+            for img, lines, tabs in c.pages if lines or tabs]
+
+
+def render_document(text: str, style: Style = Style()) -> list[RenderedPage]:
+    """A whole document laid out per Decree 30; one RenderedPage per page."""
+    items = classify(text)
+    c = _Canvas(style)
+    head = [i for i in items if i.kind in ("left", "right")]
+    if head:
+        _draw_header(c, head)
+    for it in (i for i in items if i.kind == "title"):
+        c.centred(it.text, c.left, c.right, c.y, weight=1)
+        c.y += c.lh
+    c.y += c.lh // 2
+    _draw_body(c, [i for i in items if i.kind in ("body", "heading")])
+    closing = [i for i in items if i.kind in ("recipients", "signature")]
+    centre = _draw_closing(c, closing) if closing else None
+    if style.seal and centre is not None:
+        draw_seal(c.pages[-1][0], centre, style.dpi)
+    return _finish(c)
+
+
+def render_lines(lines: list[str], style: Style = Style()) -> list[RenderedPage]:
+    """Plain left-aligned lines (wrapped when too long), for OCR training pairs."""
+    c = _Canvas(style)
+    f = font(style.font, c.px)
+    for raw in lines:
+        for ln in c.wrap(" ".join(raw.split()), c.right - c.left, f):
+            c.need(c.lh)
+            c.text(c.left, c.y, ln, f)
+            c.y += c.lh
+    return _finish(c)
