@@ -83,6 +83,13 @@ def test_ocr_json_has_words_with_boxes_and_confidences(page: Path, capsys: pytes
     assert only["text"][word["start"]:word["end"]] == word["text"]
 
 
+def test_ocr_steps_can_be_switched_off(page: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["ocr", str(page), "--json", "--no-deskew", "--no-tables", "--no-orientation"]) == 0
+    (only,) = json.loads(capsys.readouterr().out)["pages"]
+    assert not [s for s in only["steps"] if s.startswith(("deskew", "tables", "orientation"))]
+    assert "HOẠCH" in only["text"]
+
+
 def test_ocr_of_a_text_file_pages_are_form_feed_separated(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     if not _has("ingest", "load"):
         pytest.skip("ingest.load has not landed (the stand-in splits text on form feeds)")

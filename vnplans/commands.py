@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vnplans.exceptions import ExitCode, MissingDependencyError, VnplansError
+from vnplans.exceptions import ExitCode, MissingDependencyError, UsageError
 from vnplans.pipeline import PipelineOptions
 
 _FMT = argparse.RawDescriptionHelpFormatter
@@ -33,8 +33,8 @@ def _stage(module: str, name: str) -> Any:
 
 def _dpi(text: str) -> int:
     value = int(text)
-    if not 10 <= value <= 2400:
-        raise argparse.ArgumentTypeError(f"implausible dpi {value} (10-2400)")
+    if not 50 <= value <= 1200:
+        raise argparse.ArgumentTypeError(f"implausible dpi {value} (50-1200)")
     return value
 
 
@@ -65,7 +65,8 @@ def add_run(sub: Any, epilog: str) -> None:
     p.add_argument("--force-ocr", action="store_true",
                    help="OCR PDF pages even when they have a good text layer")
     p.add_argument("--dpi", type=_dpi, metavar="DPI",
-                   help="rasterise PDFs at this resolution, and assume it for images without one")
+                   help="resolution: rasterise PDF pages at it and read page images as scanned at it "
+                   "(default: the image's own, else 300)")
     p.add_argument("--no-restore", action="store_true",
                    help="keep OCR text as read (skip diacritics restoration)")
     p.add_argument("--no-parse", action="store_true",
@@ -80,7 +81,10 @@ def add_run(sub: Any, epilog: str) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from vnplans.batch import BatchOptions, run_batch
 
-    pipeline = PipelineOptions(restore=not args.no_restore, parse=not args.no_parse,
+    ocr = None
+    if args.dpi:
+        ocr = dataclasses.replace(_stage("ocr", "OcrOptions")(), dpi=args.dpi)
+    pipeline = PipelineOptions(ocr=ocr, restore=not args.no_restore, parse=not args.no_parse,
                                force_ocr=args.force_ocr, dpi=args.dpi)
     options = BatchOptions(args.out, pipeline, workers=args.workers, force=args.force,
                            quiet=args.quiet, scheduler=args.scheduler)
@@ -100,9 +104,22 @@ def ocr_fields() -> list[dataclasses.Field[Any]]:
     return list(dataclasses.fields(OcrOptions)) if dataclasses.is_dataclass(OcrOptions) else []
 
 
+STEP_HELP = {  # what each clean-up step of ocr.OcrOptions does, for --help
+    "orientation": "the orientation check (Tesseract OSD, only when the first read looks wrong)",
+    "deskew": "deskewing",
+    "denoise": "denoising",
+    "sauvola": "Tesseract's adaptive (Sauvola) binarisation",
+    "seal_removal": "removal of red and blue seals and stamps",
+    "border_crop": "cropping of dark scan borders",
+    "upscale": "enlarging pages under 200 dpi to 300 dpi",
+    "columns": "splitting the two-column Decree 30 header into blocks",
+    "tables": "table detection and cell-by-cell reading",
+}
+
+
 def _steps() -> list[dataclasses.Field[Any]]:
-    """Clean-up steps: the OCR options that are switches on by default."""
-    return [f for f in ocr_fields() if f.type in ("bool", bool) and f.default is True]
+    """Clean-up steps: the OCR options that are on/off switches."""
+    return [f for f in ocr_fields() if f.type in ("bool", bool) and isinstance(f.default, bool)]
 
 
 def add_ocr(sub: Any, epilog: str) -> None:
@@ -116,33 +133,39 @@ def add_ocr(sub: Any, epilog: str) -> None:
                    help="print JSON: pages with their lines and words (boxes, confidences), "
                    "clean-up steps applied, tables and warnings")
     p.add_argument("--lang", metavar="LANGS",
-                   help="Tesseract languages, e.g. vie or vie+eng (default: the OCR stage's)")
+                   help="Tesseract model(s), e.g. vie, Vietnamese, vie+eng (default: vie)")
     p.add_argument("--dpi", type=_dpi, metavar="DPI",
-                   help="rasterise PDFs at this resolution, and assume it for images without one")
+                   help="resolution: rasterise PDF pages at it and read page images as scanned at it "
+                   "(default: the image's own, else 300)")
     p.add_argument("--force-ocr", action="store_true",
                    help="OCR PDF pages even when they have a good text layer")
     p.add_argument("--workers", type=_workers, default=1, metavar="N",
                    help="OCR pages in N processes (default: 1)")
     for f in _steps():
-        what = f.metadata.get("help") or f"the {f.name.replace('_', ' ')} clean-up step"
-        p.add_argument(f"--no-{f.name.replace('_', '-')}", dest=f"step_{f.name}",
-                       action="store_false", help=f"skip {what}")
+        flag = f.name.replace("_", "-")
+        what = STEP_HELP.get(f.name) or f"the {f.name.replace('_', ' ')} clean-up step"
+        if f.default:
+            p.add_argument(f"--no-{flag}", dest=f"step_{f.name}", action="store_false",
+                           help=f"skip {what} (on by default)")
+        else:
+            p.add_argument(f"--{flag}", dest=f"step_{f.name}", action="store_true",
+                           help=f"apply {what} (off by default)")
     p.set_defaults(func=cmd_ocr)
 
 
 def ocr_options_from(args: argparse.Namespace) -> Any:
     """An OcrOptions from the command line (steps switched off, languages)."""
-    names = {f.name for f in ocr_fields()}
-    if not names and not args.lang:  # TEMPORARY: OCR stage not landed, stand-in defaults
-        return None
     OcrOptions = _stage("ocr", "OcrOptions")
+    names = {f.name for f in ocr_fields()}
     changes = {f.name: getattr(args, f"step_{f.name}") for f in _steps()}
-    if args.lang:
-        lang_field = next((n for n in ("lang", "langs", "languages") if n in names), None)
-        if lang_field is None:
-            raise VnplansError("this OCR stage has no language option")
-        changes[lang_field] = args.lang
-    return dataclasses.replace(OcrOptions(), **changes)
+    if args.lang and "lang" in names:
+        changes["lang"] = args.lang
+    if args.dpi and "dpi" in names:
+        changes["dpi"] = args.dpi
+    try:
+        return dataclasses.replace(OcrOptions(), **changes)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def cmd_ocr(args: argparse.Namespace) -> int:

@@ -126,3 +126,12 @@ class SchedulerError(VnplansError):
 
 
 __all__ += ["SchedulerError", "WorkerCrashedError"]
+
+
+class UsageError(VnplansError):
+    """A command-line value the stages reject (e.g. an unknown Tesseract model)."""
+
+    exit_code = ExitCode.USAGE
+
+
+__all__ += ["UsageError"]

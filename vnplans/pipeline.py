@@ -69,12 +69,8 @@ def process_page(page: Page, options: PipelineOptions) -> OcrPage:
 
         return page_from_text(page)
     limit_threads()
-    try:
-        from ocr import ocr_page
-    except ImportError:  # TEMPORARY until ocr.ocr_page lands
-        from vnplans._stopgap import ocr_page
+    from ocr import ocr_page
 
-        return ocr_page(page)
     return ocr_page(page, ocr_options(options))
 
 
