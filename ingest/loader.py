@@ -99,19 +99,20 @@ def _load_pdf(path: Path, doc_id: str, force_ocr: bool, dpi: int) -> Document:
 
 
 def _image_dpi(info: dict, size: tuple[int, int]) -> int | None:
-    """The image's DPI when its metadata is plausible for a page, else an estimate that
-    assumes an A4 page (the common case in these archives), else None."""
-    long_px = max(size)
+    """The image's DPI from its metadata when plausible (72 and 96 are the defaults of
+    software that knows nothing, so under 100 is not trusted); else, for a page-sized
+    image, an estimate that assumes A4 (the common case in these archives); else None."""
     meta = info.get("dpi")
-    if meta:
-        try:
-            d = round(float(meta[0]))
-        except (TypeError, ValueError, IndexError):
-            d = 0
-        if 50 <= d <= 1200 and 5.0 <= long_px / d <= 17.0:
-            return d
-    est = round(long_px / A4_LONG_INCHES)
-    return est if 50 <= est <= 1200 else None
+    try:
+        d = round(float(meta[0])) if meta else 0
+    except (TypeError, ValueError, IndexError):
+        d = 0
+    if 100 <= d <= 1200:
+        return d
+    long_px = max(size)
+    if long_px >= 1000:
+        return max(50, min(1200, round(long_px / A4_LONG_INCHES)))
+    return None
 
 
 def _load_image_file(path: Path, doc_id: str) -> Document:
