@@ -26,7 +26,7 @@ def remove_colour_ink(rgb: np.ndarray) -> np.ndarray:
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     # Text under the seal is dark in every channel; the seal's ink is bright in red (or
     # blue). Keep pixels darker than the ink itself.
-    mask = (red | blue) & (grey > 60)
+    mask = (red & (grey > 60)) | (blue & (grey > 30))
     out = grey.copy()
     out[mask] = 255
     return out

@@ -1,0 +1,97 @@
+"""OCR: real Tesseract on rendered pages, clean-up steps, header columns, failures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image, ImageDraw
+
+import ocr
+from ocr.clean import estimate_skew, remove_colour_ink, rotate
+from samples.degrade import degrade
+from samples.render import Style, render_document, render_lines
+from samples.truth import cer
+from vnplans.exceptions import MissingDependencyError
+
+DOC = """UBND TỈNH ĐỒNG NAI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ CÔNG THƯƠNG Độc lập - Tự do - Hạnh phúc
+Số: 12/KH-SCT
+Đồng Nai, ngày 28 tháng 02 năm 2025
+KẾ HOẠCH
+Thông tin, tuyên truyền cải cách hành chính năm 2025
+Căn cứ Kế hoạch số 116/KH-UBND ngày 06/01/2025 của UBND tỉnh về thông tin, tuyên truyền kiểm soát thủ tục hành chính năm 2025;
+I. MỤC ĐÍCH, YÊU CẦU
+- Nâng cao nhận thức, trách nhiệm của cán bộ, công chức trong thực hiện các nhiệm vụ cải cách hành chính.
+- Tăng cường phối hợp, chia sẻ thông tin giữa các cơ quan hành chính nhà nước với các cơ quan báo chí.
+"""
+
+
+@pytest.fixture(scope="module")
+def page():
+    return render_document(DOC, Style("liberation", 13, 300))[0]
+
+
+@pytest.mark.parametrize("condition,bound", [("clean", 0.01), ("degraded", 0.02), ("seal", 0.02)])
+def test_real_tesseract_cer(page, condition: str, bound: float) -> None:
+    p = degrade(page, condition, seed=3)
+    result = ocr.ocr_image(np.asarray(p.image), ocr.OcrOptions(), p.dpi)
+    assert cer(p.truth, result.text) <= bound
+    assert result.words and all(w.box is not None for w in result.words)
+    for w in result.words:  # every word points into the page text
+        assert result.text[w.start:w.end] == w.text
+
+
+def test_header_columns_not_interleaved(page) -> None:
+    result = ocr.ocr_image(np.asarray(page.image), ocr.OcrOptions(), page.dpi)
+    lines = [ln.text for ln in result.lines]
+    joined = "\n".join(lines)
+    assert joined.index("SỞ CÔNG THƯƠNG") < joined.index("CỘNG HÒA")
+    assert joined.index("Số: 12/KH-SCT") < joined.index("CỘNG HÒA")
+    assert not any("UBND" in ln and "CỘNG" in ln for ln in lines)
+
+
+def test_text_pages_pass_through() -> None:
+    from ingest.models import Page
+
+    p = Page("a" * 64, 0, "text", text="Kế hoạch\nsố 1")
+    out = ocr.ocr_page(p)
+    assert out.source == "text" and out.text == "Kế hoạch\nsố 1" and len(out.lines) == 2
+
+
+def test_blank_page_is_soft_failure() -> None:
+    blank = np.full((1200, 900, 3), 255, np.uint8)
+    result = ocr.ocr_image(blank, ocr.OcrOptions(), 150)
+    assert result.is_empty and result.warnings
+
+
+def test_missing_language_is_hard_failure() -> None:
+    with pytest.raises(MissingDependencyError):
+        ocr.ocr_image(np.full((200, 200), 255, np.uint8), ocr.OcrOptions(lang="xyz"), 300)
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.floats(min_value=-9.5, max_value=9.5))
+def test_deskew_recovers_angle(angle: float) -> None:
+    img = Image.new("L", (1200, 1500), 255)
+    d = ImageDraw.Draw(img)
+    for i in range(25):
+        d.rectangle((100, 100 + i * 50, 1100, 120 + i * 50), fill=0)
+    tilted = rotate(np.asarray(img), angle)
+    assert abs(estimate_skew(tilted) + angle) < 0.35
+
+
+def test_seal_removal_keeps_black_text() -> None:
+    rgb = np.full((100, 100, 3), 255, np.uint8)
+    rgb[10:20, 10:90] = (0, 0, 0)  # black text
+    rgb[40:60, 10:90] = (210, 30, 40)  # red ink
+    rgb[70:80, 10:90] = (30, 40, 200)  # blue stamp
+    out = remove_colour_ink(rgb)
+    assert out[15, 50] < 50 and out[50, 50] == 255 and out[75, 50] == 255
+
+
+def test_lines_render_and_read() -> None:
+    p = render_lines(["Độc lập - Tự do - Hạnh phúc", "Nghị định số 63/2010/NĐ-CP"])[0]
+    result = ocr.ocr_image(np.asarray(p.image), ocr.OcrOptions(), p.dpi)
+    assert cer(p.truth, result.text) < 0.05
