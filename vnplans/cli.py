@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     for add in (commands.add_run, commands.add_ocr, commands.add_restore, commands.add_parse,
                 commands.add_train, commands.add_load):
         add(sub, EPILOG)
+    for p in sub.choices.values():  # `vnplans run ... --debug` works too
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="on an internal error, print the full traceback")
     return ap
 
 
