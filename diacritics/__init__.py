@@ -1,1 +1,10 @@
-"""diacritics stage."""
+"""Restoration: diacritics and OCR damage repaired by a noisy-channel decoder."""
+
+from .models import RestoredLine, RestoredPage, RestoredToken
+from .passthrough import passthrough
+from .restore import Restorer, restore, restore_page, restore_text, train
+
+__all__ = [
+    "RestoredLine", "RestoredPage", "RestoredToken", "Restorer", "passthrough", "restore",
+    "restore_page", "restore_text", "train",
+]

@@ -31,7 +31,7 @@ _RHYMES_BY_NUCLEUS = {
     "ô": "ô ôi ôn ông ôm ôp ôt ôc",
     "ơ": "ơ ơi ơn ơm ơp ơt",
     "u": "u ua uân uâng uât uây ui un ung um up ut uc uê uêch uênh uy uya uyên uyêt uynh "
-         "uych uyt uyn uyu uôi uôn uông uôm uôt uôc uơ uâ",
+         "uych uyt uyn uyu uôi uôn uông uôm uôt uôc uơ",
     "ư": "ư ưa ưi ưu ưn ưng ưm ưt ưc ươi ươu ươn ương ươm ươp ươt ươc",
     "y": "y yêu yên yêm yêt yêng",
 }

@@ -1,0 +1,135 @@
+"""`make lexicon`: build diacritics/data/model.json.gz reproducibly.
+
+Inputs, read at build time only: the syllable inventory generated from the orthography,
+Debian's hunspell-vi (attested syllables), `wordfreq`'s Vietnamese frequencies (a general
+unigram prior), pyvi's MIT word list (syllable pairs inside words), the clean seed texts
+(002, 004, gold 001) and Tesseract `eng` readings of pages rendered from them (the OCR
+channel). Only counts are written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+from ingest.orthography import is_syllable
+
+from .channel import learn_rules
+from .lexicon import all_syllables, fold_tone_placement, skeleton
+from .lm import TrigramLM
+from .model import MODEL_PATH, Model, lm_from_texts
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+HUNSPELL = Path("/usr/share/hunspell/vi_VN.dic")
+SOURCES = {"002": "seeds/002_*.txt", "004": "seeds/004_*.txt", "001": "gold/text/001.txt"}
+
+
+def clean_texts(exclude: set[str] = frozenset()) -> dict[str, str]:
+    out = {}
+    for name, pattern in SOURCES.items():
+        files = sorted(SHARED.glob(pattern))
+        if files and name not in exclude:
+            out[name] = files[0].read_text(encoding="utf-8")
+    return out
+
+
+def prior() -> dict[str, float]:
+    """General unigram probabilities: wordfreq's, plus a floor for hunspell-attested
+    syllables, normalised."""
+    import wordfreq
+
+    probs: Counter = Counter()
+    for w in wordfreq.top_n_list("vi", 100_000):
+        if is_syllable(w):
+            probs[fold_tone_placement(w)] += wordfreq.word_frequency(w, "vi")
+    if HUNSPELL.exists():
+        for line in HUNSPELL.read_text(encoding="utf-8", errors="ignore").splitlines()[1:]:
+            w = line.split("/")[0].strip().lower()
+            if is_syllable(w):
+                probs[fold_tone_placement(w)] += 2e-6
+    total = sum(probs.values())
+    return {w: round(p / total, 9) for w, p in probs.items() if p / total > 1e-9}
+
+
+def word_pairs() -> Counter:
+    """Syllable pairs inside pyvi's multi-syllable words (one count per word)."""
+    import pyvi
+
+    path = Path(pyvi.__file__).parent / "models" / "words.txt"
+    pairs: Counter = Counter()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        sy = line.lower().split()
+        if len(sy) > 1 and all(is_syllable(s) for s in sy):
+            sy = [fold_tone_placement(s) for s in sy]
+            pairs.update(zip(sy, sy[1:], strict=False))
+    return pairs
+
+
+def token_pairs(observed: str, truth: str) -> list[tuple[str, str]]:
+    """(observed, intended) token pairs from two texts of the same content."""
+    o, t = observed.split(), truth.split()
+    sm = difflib.SequenceMatcher(a=[skeleton(x) for x in o], b=[skeleton(x) for x in t],
+                                 autojunk=False)
+    pairs = []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag in ("equal", "replace") and i2 - i1 == j2 - j1:
+            pairs += list(zip(o[i1:i2], t[j1:j2], strict=True))
+    return pairs
+
+
+def rendered_pairs(text: str) -> list[tuple[str, str]]:
+    """Pairs from pages rendered from `text` and read by Tesseract `eng` (which, like
+    the legacy archives, knows no Vietnamese)."""
+    import pytesseract
+
+    from samples.render import Style, render_document
+
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    pairs = []
+    for k, page in enumerate(render_document(text, Style("liberation", 13, 300))):
+        if k >= 3:
+            break
+        hyp = pytesseract.image_to_string(page.image, lang="eng", config="--dpi 300")
+        pairs += token_pairs(hyp, page.truth)
+    return pairs
+
+
+def base_lm() -> TrigramLM:
+    lm = TrigramLM(prior=prior(), extra_bigrams=word_pairs(), vocab_size=len(all_syllables()))
+    return lm
+
+
+def build(exclude: set[str] = frozenset(), with_renders: bool = True) -> Model:
+    texts = clean_texts(exclude)
+    lm = lm_from_texts(texts.values(), base_lm())
+    rules: dict[str, Counter] = {}
+    raw001 = sorted(SHARED.glob("seeds/001_*.txt"))
+    if "001" in texts and raw001:
+        rules["001"] = learn_rules(token_pairs(raw001[0].read_text(encoding="utf-8"), texts["001"]))
+    if with_renders:
+        for name, text in texts.items():
+            rules[f"render-{name}"] = learn_rules(rendered_pairs(text))
+    return Model.create(lm, rules)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m diacritics.build", description=__doc__)
+    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument("--no-renders", action="store_true", help="skip the Tesseract eng pairs")
+    args = ap.parse_args(argv)
+    if not SHARED.is_dir():
+        print(f"diacritics.build: {SHARED} not found", file=sys.stderr)
+        return 1
+    model = build(with_renders=not args.no_renders)
+    model.save(args.out)
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB): "
+          f"{len(model.lm.tri)} trigrams, {sum(len(c) for c in model.rule_counts.values())} rules")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""The OCR channel: how an intended syllable turns into what the scanner's OCR printed.
+
+Two parts. Skeleton rules (`ti` for `u` as in `ctia`/`của`, `d` for `o` as in `nudc`/`nước`,
+`p` for `đ`) are substitutions learned from aligned (OCR, truth) pairs, plus a few priors for
+the confusions OCR without Vietnamese support is known for. Mark costs say how cheap it is
+that a mark was lost or changed; they depend on the page: on legacy text (few marks) a
+lost mark is the norm, on Vietnamese OCR it is rare.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from .lexicon import skeleton
+
+# observed substring -> intended substring (on skeletons). Confusions that OCR made
+# without Vietnamese support is known for; learned counts are added on top.
+PRIOR_RULES: dict[tuple[str, str], int] = {
+    ("p", "d"): 3, ("b", "d"): 1, ("ti", "u"): 3, ("ii", "u"): 2, ("ir", "u"): 2, ("rt", "u"): 2,
+    ("tr", "u"): 1, ("d", "o"): 2, ("6", "o"): 3, ("0", "o"): 2, ("1", "l"): 3, ("1", "i"): 2,
+    ("l", "i"): 1, ("i", "l"): 1, ("3", "a"): 1, ("4", "a"): 1, ("c", "e"): 1, ("q", "o"): 1,
+    ("9", "g"): 1, ("¢", "c"): 1, ("&", "a"): 1, ("rn", "m"): 1, ("m", "rn"): 1, ("cl", "d"): 1,
+    ("y", "u"): 1, ("u", "y"): 1, ("a", "u"): 1, ("e", "c"): 1,
+}
+RULE_BASE_COST = 2.0  # nats: even a frequent rule costs something
+MAX_RULES = 2  # rules applied to one token
+
+
+@dataclass(frozen=True, slots=True)
+class MarkCosts:
+    """Costs (nats) of mark differences between what OCR printed and a candidate."""
+
+    lost: float  # printed without a mark the candidate has
+    wrong: float  # printed with another mark
+    spurious: float  # printed with a mark the candidate lacks
+
+    @classmethod
+    def for_text(cls, marked_rate: float) -> MarkCosts:
+        if marked_rate < 0.2:  # legacy OCR without Vietnamese: marks are mostly gone
+            return cls(lost=0.05, wrong=0.6, spurious=1.0)
+        return cls(lost=3.0, wrong=4.0, spurious=4.5)
+
+
+def align_rules(observed: str, intended: str) -> list[tuple[str, str]]:
+    """Substitution blocks between an observed token's skeleton and the intended one."""
+    o, t = skeleton(observed), skeleton(intended)
+    rules = []
+    for op in Levenshtein.opcodes(o, t):
+        if op.tag != "equal":
+            rules.append((o[op.src_start:op.src_end], t[op.dest_start:op.dest_end]))
+    return rules
+
+
+def learn_rules(pairs: Iterable[tuple[str, str]]) -> Counter:
+    """Count substitution rules over aligned (observed, intended) token pairs; pairs too
+    different to be the same word are skipped."""
+    counts: Counter = Counter()
+    for obs, truth in pairs:
+        rules = align_rules(obs, truth)
+        if 0 < len(rules) <= MAX_RULES and all(len(a) <= 2 and len(b) <= 2 for a, b in rules):
+            counts.update(rules)
+    return counts
+
+
+class RuleSet:
+    """Rules with costs, and candidate skeletons for an observed skeleton."""
+
+    def __init__(self, counts: Counter) -> None:
+        merged = Counter(PRIOR_RULES)
+        merged.update(counts)
+        by_obs: dict[str, list[tuple[str, float]]] = {}
+        for (obs, tgt), c in merged.items():
+            if not obs:
+                continue
+            cost = RULE_BASE_COST + 1.5 / math.sqrt(c)
+            by_obs.setdefault(obs, []).append((tgt, cost))
+        self.by_obs = by_obs
+        self.max_len = max((len(k) for k in by_obs), default=1)
+
+    def variants(self, skel: str) -> dict[str, float]:
+        """Skeletons reachable by up to MAX_RULES rule applications, with their cost."""
+        out = {skel: 0.0}
+        frontier = {skel: 0.0}
+        for _ in range(MAX_RULES):
+            nxt: dict[str, float] = {}
+            for s, cost in frontier.items():
+                for i in range(len(s)):
+                    for n in range(1, self.max_len + 1):
+                        for tgt, c in self.by_obs.get(s[i:i + n], ()):
+                            v = s[:i] + tgt + s[i + n:]
+                            if v and cost + c < out.get(v, math.inf):
+                                out[v] = nxt[v] = cost + c
+            frontier = nxt
+        return out
+
+
+def mark_cost(observed: str, candidate: str, costs: MarkCosts) -> float:
+    """Cost of the mark differences, position by position, when skeletons agree."""
+    import unicodedata
+
+    if len(observed) != len(candidate):
+        return sum(costs.lost for c in candidate if skeleton(c) != c.lower())
+    total = 0.0
+    for o, c in zip(observed.lower(), candidate.lower(), strict=True):
+        if o == c:
+            continue
+        o_bare = unicodedata.normalize("NFD", o)[0]
+        if skeleton(o) != skeleton(c) or o_bare == o:  # rule-changed, or printed bare
+            total += costs.lost if o_bare == o or skeleton(o) != skeleton(c) else costs.wrong
+        elif skeleton(c) == c:
+            total += costs.spurious
+        else:
+            total += costs.wrong
+    return total

@@ -1,0 +1,161 @@
+"""Noisy-channel decoding of a line: candidates per token, beam search with the trigram LM.
+
+score(candidate sequence) = Σ channel cost (rules + marks) − Σ log P_LM(syllable | two before).
+Tokens that are not Vietnamese (numbers, dates, codes, abbreviations, foreign words) pass
+through; document symbols get their Vietnamese letters back (ND-CP → NĐ-CP).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from ingest.orthography import is_syllable, marked_rate
+
+from .channel import MarkCosts, mark_cost
+from .lexicon import fold_tone_placement, skeleton
+from .lm import BOS, UNK
+from .model import Model
+from .symbols import is_code, repair_symbol
+
+BEAM = 6
+TOP_K = 8
+KEEP_PENALTY = 6.0  # nats to keep a token that is no syllable when candidates exist
+MAX_CHANNEL = 9.0  # candidates costlier than this are not considered
+_LEAD = "\"'([{“‘«*•·"
+_TRAIL = "\"'.,;:!?)]}”’»…"
+_MIXED = re.compile(r"^(?=.*[^\W\d_])(?=.*\d)[^\W_]{2,7}$")  # s6, 16i: letters with digits
+
+
+@dataclass(frozen=True, slots=True)
+class Cand:
+    text: str  # restored core, case applied
+    lm: str  # LM token
+    cost: float  # channel cost
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A token of the line: its span in the raw line and its candidates."""
+
+    start: int
+    end: int
+    original: str
+    cands: tuple[Cand, ...]
+    kind: str
+
+
+def split_core(chunk: str) -> tuple[int, int]:
+    """(start, end) of the core of a whitespace chunk, without surrounding punctuation."""
+    i, j = 0, len(chunk)
+    while i < j and chunk[i] in _LEAD:
+        i += 1
+    while j > i and chunk[j - 1] in _TRAIL:
+        j -= 1
+    return i, j
+
+
+def apply_case(original: str, cand: str) -> str:
+    letters = [c for c in original if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return cand.upper()
+    if original[:1].isupper():
+        return cand[:1].upper() + cand[1:]
+    return cand
+
+
+class Decoder:
+    """Decodes lines with one model and one set of mark costs (one page's worth)."""
+
+    def __init__(self, model: Model, costs: MarkCosts) -> None:
+        self.model = model
+        self.costs = costs
+        self._cands: dict[str, tuple[Cand, ...]] = {}
+
+    @classmethod
+    def for_lines(cls, model: Model, lines: list[str]) -> Decoder:
+        return cls(model, MarkCosts.for_text(marked_rate("\n".join(lines)[:200_000])))
+
+    def candidates(self, core: str) -> tuple[Cand, ...]:
+        hit = self._cands.get(core)
+        if hit is None:
+            hit = self._cands[core] = self._candidates(core)
+        return hit
+
+    def _candidates(self, core: str) -> tuple[Cand, ...]:
+        lm, idx = self.model.lm, self.model.index
+        obs = skeleton(core)
+        scored: dict[str, float] = {}
+        for skel, rule_cost in self.model.rules.variants(obs).items():
+            for syl in idx.get(skel, ()):
+                cost = rule_cost + (mark_cost(core, syl, self.costs) if skel == obs
+                                    else self.costs.lost * _marks(syl))
+                if cost <= MAX_CHANNEL and cost < scored.get(syl, math.inf):
+                    scored[syl] = cost
+        ranked = sorted(scored.items(), key=lambda kv: kv[1] - 0.5 * math.log(lm.p1(kv[0])))
+        cands = [Cand(apply_case(core, s), s, c) for s, c in ranked[:TOP_K]]
+        low = fold_tone_placement(core.lower())
+        if not is_syllable(core):
+            cands.append(Cand(core, UNK, KEEP_PENALTY if cands else 0.0))
+        elif all(c.lm != low for c in cands):
+            cands.append(Cand(core, low, 0.0))
+        return tuple(cands)
+
+    def slots(self, line: str) -> list[Slot]:
+        out = []
+        for m in re.finditer(r"\S+", line):
+            a, b = split_core(m.group())
+            core = m.group()[a:b]
+            if not core:
+                continue
+            start = m.start() + a
+            out.append(self._slot(start, core))
+        return out
+
+    def _slot(self, start: int, core: str) -> Slot:
+        end = start + len(core)
+        if is_code(core) and not _MIXED.match(core):
+            fixed = repair_symbol(core)
+            return Slot(start, end, core, (Cand(fixed, UNK, 0.0),), "code")
+        if not any(c.isalpha() for c in core) or len(core) > 12:
+            return Slot(start, end, core, (Cand(core, UNK, 0.0),), "passthrough")
+        cands = self.candidates(core)
+        kind = "word" if len(cands) > 1 or cands[0].lm != UNK else "passthrough"
+        return Slot(start, end, core, cands, kind)
+
+    def decode(self, slots: list[Slot], context: tuple[str, str] = (BOS, BOS)
+               ) -> list[tuple[int, list[tuple[str, float]]]]:
+        """Best candidate index per slot, with (text, probability) alternatives.
+        `context` is the LM state the line starts in (the end of the previous line:
+        print lines break sentences anywhere)."""
+        lm = self.model.lm
+        beam: dict[tuple[str, str], tuple[float, tuple[int, ...]]] = {context: (0.0, ())}
+        for slot in slots:
+            nxt: dict[tuple[str, str], tuple[float, tuple[int, ...]]] = {}
+            for (u, v), (score, path) in beam.items():
+                for k, c in enumerate(slot.cands):
+                    s = score + c.cost - lm.logp(u, v, c.lm)
+                    key = (v, c.lm)
+                    if s < nxt.get(key, (math.inf,))[0]:
+                        nxt[key] = (s, (*path, k))
+            beam = dict(sorted(nxt.items(), key=lambda kv: kv[1][0])[:BEAM])
+        best = min(beam.values(), key=lambda sp: sp[0])[1] if slots else ()
+        return [(k, self._alternatives(slots, best, i, context)) for i, k in enumerate(best)]
+
+    def _alternatives(self, slots: list[Slot], best: tuple[int, ...], i: int,
+                      context: tuple[str, str]) -> list[tuple[str, float]]:
+        lm = self.model.lm
+        ctx = [*context] + [slots[j].cands[best[j]].lm for j in range(i)]
+        u, v = ctx[-2], ctx[-1]
+        scores = [c.cost - lm.logp(u, v, c.lm) for c in slots[i].cands]
+        low = min(scores)
+        weights = [math.exp(low - s) for s in scores]
+        z = sum(weights)
+        alts = sorted(((slots[i].cands[k].text, w / z) for k, w in enumerate(weights)),
+                      key=lambda a: -a[1])
+        return alts[:3]
+
+
+def _marks(syllable: str) -> int:
+    return sum(1 for c in syllable if skeleton(c) != c)

@@ -1,0 +1,116 @@
+"""Syllable trigram language model with interpolated Kneser–Ney smoothing.
+
+Why Kneser–Ney: with little clean in-domain text, how many contexts a syllable follows is
+a better guide to an unseen continuation than how often it occurs. The unigram level is
+interpolated with a general-Vietnamese prior (word frequencies) and a uniform floor, so
+no valid syllable has zero probability.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+BOS = "<s>"
+UNK = "<x>"  # a token that is not a Vietnamese syllable (number, code, English word)
+D = 0.75
+
+
+@dataclass
+class TrigramLM:
+    """Counts and the derived Kneser–Ney statistics (built once, then read-only)."""
+
+    tri: Counter = field(default_factory=Counter)
+    prior: dict[str, float] = field(default_factory=dict)  # general unigram probabilities
+    extra_bigrams: Counter = field(default_factory=Counter)  # pairs from a word list
+    vocab_size: int = 20000
+
+    def __post_init__(self) -> None:
+        self.finalise()
+
+    def add_sentences(self, sentences: Iterable[Sequence[str]]) -> None:
+        for sent in sentences:
+            toks = [BOS, BOS, *sent]
+            for i in range(2, len(toks)):
+                self.tri[(toks[i - 2], toks[i - 1], toks[i])] += 1
+        self.finalise()
+
+    def finalise(self) -> None:
+        """Derive context counts and continuation counts from the trigram counts."""
+        self.ctx3: Counter = Counter()
+        self.types3: Counter = Counter()
+        cont2: Counter = Counter()
+        for (u, v, w), c in self.tri.items():
+            self.ctx3[(u, v)] += c
+            self.types3[(u, v)] += 1
+            cont2[(v, w)] += 1
+        for pair, c in self.extra_bigrams.items():
+            cont2[pair] += c
+        self.cont2 = cont2
+        self.ctx2: Counter = Counter()
+        self.types2: Counter = Counter()
+        cont1: Counter = Counter()
+        for (v, w), c in cont2.items():
+            self.ctx2[v] += c
+            self.types2[v] += 1
+            cont1[w] += 1
+        self.cont1 = cont1
+        self.cont1_total = max(1, sum(cont1.values()))
+        self._cache: dict[tuple[str, str, str], float] = {}
+
+    def p1(self, w: str) -> float:
+        kn = self.cont1.get(w, 0) / self.cont1_total
+        return 0.55 * kn + 0.4 * self.prior.get(w, 0.0) + 0.05 / self.vocab_size
+
+    def p2(self, v: str, w: str) -> float:
+        n = self.ctx2.get(v, 0)
+        if not n:
+            return self.p1(w)
+        c = self.cont2.get((v, w), 0)
+        return max(c - D, 0) / n + D * self.types2[v] / n * self.p1(w)
+
+    def logp(self, u: str, v: str, w: str) -> float:
+        """Natural-log probability of w after (u, v)."""
+        key = (u, v, w)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        n = self.ctx3.get((u, v), 0)
+        if n:
+            c = self.tri.get(key, 0)
+            p = max(c - D, 0) / n + D * self.types3[(u, v)] / n * self.p2(v, w)
+        else:
+            p = self.p2(v, w)
+        lp = math.log(p)
+        if len(self._cache) < 2_000_000:
+            self._cache[key] = lp
+        return lp
+
+    def to_json(self) -> dict:
+        return {
+            "tri": [[u, v, w, c] for (u, v, w), c in self.tri.items()],
+            "extra_bigrams": [[v, w, c] for (v, w), c in self.extra_bigrams.items()],
+            "prior": self.prior,
+            "vocab_size": self.vocab_size,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> TrigramLM:
+        lm = cls.__new__(cls)
+        lm.tri = Counter({(u, v, w): c for u, v, w, c in data["tri"]})
+        lm.extra_bigrams = Counter({(v, w): c for v, w, c in data["extra_bigrams"]})
+        lm.prior = data["prior"]
+        lm.vocab_size = data["vocab_size"]
+        lm.finalise()
+        return lm
+
+
+def merge(a: TrigramLM, b: TrigramLM) -> TrigramLM:
+    """A model with the counts of both (used by `train` to add a user's corpus)."""
+    out = TrigramLM(tri=a.tri + b.tri, prior=a.prior or b.prior,
+                    extra_bigrams=a.extra_bigrams + b.extra_bigrams, vocab_size=a.vocab_size)
+    return out
+
+

@@ -1,0 +1,137 @@
+"""Public verbs of the restoration stage: lines, pages and text in, restored forms out.
+
+Why lines in, lines out: reviewers compare raw and restored text line by line, and the
+parser's spans must map back to OCR words, so a line is never split or joined and every
+restored character keeps an offset into its raw line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ocr.models import OcrPage
+
+from .decode import Decoder
+from .lm import BOS
+from .model import MODEL_PATH, Model, lm_from_texts, load
+from .models import RestoredLine, RestoredPage, RestoredToken
+
+MAX_LINE = 20_000  # longer lines are decoded in windows of this many characters
+
+
+class Restorer:
+    """A loaded model; `restore` decodes lines with mark costs fitted to them."""
+
+    def __init__(self, model: Model | None = None) -> None:
+        self.model = model or load()
+
+    def restore(self, lines: Sequence[str]) -> list[RestoredLine]:
+        decoder = Decoder.for_lines(self.model, list(lines))
+        out, ctx = [], (BOS, BOS)
+        for line in lines:
+            restored, ctx = _restore_line(decoder, line, ctx)
+            out.append(restored)
+        return out
+
+
+def _restore_line(decoder: Decoder, raw: str, ctx: tuple[str, str]
+                  ) -> tuple[RestoredLine, tuple[str, str]]:
+    """One line, and the LM state it ends in (a blank line resets it)."""
+    if not raw.strip():
+        ctx = (BOS, BOS)
+    if len(raw) > MAX_LINE:
+        pieces = []
+        for i in range(0, len(raw), MAX_LINE):
+            piece, ctx = _restore_line(decoder, raw[i:i + MAX_LINE], ctx)
+            pieces.append(piece)
+        return _join(pieces, raw), ctx
+    slots = decoder.slots(raw)
+    best = decoder.decode(slots, ctx)
+    for slot, (k, _) in zip(slots, best, strict=True):
+        ctx = (ctx[1], slot.cands[k].lm)
+    tokens, parts, offsets = [], [], []
+    pos = 0
+    for slot, (k, alts) in zip(slots, best, strict=True):
+        text = slot.cands[k].text
+        parts.append(raw[pos:slot.start])
+        offsets += range(pos, slot.start)
+        parts.append(text)
+        offsets += _span_map(slot.start, slot.end, len(text))
+        pos = slot.end
+        conf = next((p for t, p in alts if t == text), alts[0][1] if alts else 1.0)
+        tokens.append(RestoredToken(slot.original, text, slot.start, slot.end,
+                                    min(1.0, max(0.0, conf)), slot.kind, tuple(alts)))  # type: ignore[arg-type]
+    parts.append(raw[pos:])
+    offsets += range(pos, len(raw) + 1)
+    return RestoredLine(raw, "".join(parts), tuple(tokens), tuple(offsets)), ctx
+
+
+def _span_map(start: int, end: int, n: int) -> list[int]:
+    """Raw offsets for the n characters replacing raw[start:end] (monotonic)."""
+    width = end - start
+    return [start + (i * width) // max(1, n) for i in range(n)]
+
+
+def _join(pieces: list[RestoredLine], raw: str) -> RestoredLine:
+    text, tokens, offsets, base = "", [], [], 0
+    for p in pieces:
+        text += p.text
+        offsets += [o + base for o in p.offsets[:-1]]
+        tokens += [RestoredToken(t.original, t.restored, t.start + base, t.end + base,
+                                 t.confidence, t.kind, t.alternatives) for t in p.tokens]
+        base += len(p.raw)
+    return RestoredLine(raw, text, tuple(tokens), (*offsets, len(raw)))
+
+
+_DEFAULT: Restorer | None = None
+
+
+def _default() -> Restorer:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Restorer()
+    return _DEFAULT
+
+
+def restore(lines: Sequence[str]) -> list[RestoredLine]:
+    """Restore diacritics and repair OCR damage, line by line."""
+    return _default().restore(lines)
+
+
+def restore_text(text: str) -> str:
+    """The restored text, with exactly the input's lines (same count and order)."""
+    lines = text.split("\n")
+    return "\n".join(r.text for r in restore(lines))
+
+
+def restore_page(page: OcrPage, restorer: Restorer | None = None) -> RestoredPage:
+    """A page's text restored, with an offset map to the raw page text."""
+    raw_lines = page.text.split("\n")
+    restored = (restorer or _default()).restore(raw_lines)
+    offsets: list[int] = []
+    base = 0
+    for r in restored:
+        offsets += [base + o for o in r.offsets[:-1]]
+        offsets.append(base + len(r.raw))  # the newline (or the end)
+        base += len(r.raw) + 1
+    text = "\n".join(r.text for r in restored)
+    return RestoredPage(page, text, tuple(restored), tuple(offsets))
+
+
+def train(corpus_dir: str | Path, model_path: str | Path = MODEL_PATH) -> Path:
+    """Extend the model with a user's own clean Vietnamese text (*.txt, recursively)."""
+    from ingest import decode_text
+
+    files = sorted(Path(corpus_dir).rglob("*.txt"))
+    if not files:
+        raise FileNotFoundError(f"{corpus_dir}: no .txt files to train on")
+    texts = [decode_text(f.read_bytes())[0] for f in files]
+    base = load(str(model_path)) if Path(model_path).exists() else load()
+    lm = lm_from_texts(texts, base.lm)
+    out = Model.create(lm, base.rule_counts)
+    out.save(Path(model_path))
+    load.cache_clear()
+    global _DEFAULT
+    _DEFAULT = None
+    return Path(model_path)
