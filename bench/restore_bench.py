@@ -1,0 +1,164 @@
+"""Restoration benchmark (issue 3), side by side with pyvi's ViUtils.add_accents.
+
+Every model is built without the document it is scored on (leave one document out).
+Run alone: `python -m bench.restore_bench`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+from diacritics.build import SHARED
+from diacritics.lexicon import fold_tone_placement
+from diacritics.restore import Restorer
+from ingest.orthography import strip_marks
+
+_PUNCT = "\"'.,;:!?()[]{}“”‘’«»…-–*•/"
+
+
+def tokens(text: str) -> list[str]:
+    """Syllables for scoring: lower case, punctuation stripped, tone placement folded."""
+    out = []
+    for t in text.lower().split():
+        t = t.strip(_PUNCT)
+        if t:
+            out.append(fold_tone_placement(t))
+    return out
+
+
+def ser(ref: str, hyp: str) -> float:
+    """Syllable error rate, line by line when the line counts agree."""
+    r, h = ref.split("\n"), hyp.split("\n")
+    if len(r) != len(h):
+        r, h = [ref], [hyp]
+    errors = sum(Levenshtein.distance(tokens(a), tokens(b)) for a, b in zip(r, h, strict=True))
+    return errors / max(1, sum(len(tokens(a)) for a in r))
+
+
+def accuracy(ref: str, hyp: str) -> float:
+    r, h = tokens(ref), tokens(hyp)
+    if len(r) != len(h):
+        return 1 - ser(ref, hyp)
+    return sum(a == b for a, b in zip(r, h, strict=True)) / max(1, len(r))
+
+
+_BASE = None
+
+
+def restorer_without(doc: str) -> Restorer:
+    """The shipped model's channel rules and an LM, both without `doc`."""
+    global _BASE
+    from diacritics.build import base_lm, clean_texts
+    from diacritics.model import Model, lm_from_texts, load
+
+    if _BASE is None:
+        _BASE = base_lm()
+    lm = lm_from_texts(clean_texts(exclude={doc}).values(), _BASE)
+    return Restorer(Model.create(lm, load().rule_counts, exclude={doc, f"render-{doc}"}))
+
+
+def _restore(r: Restorer, text: str) -> str:
+    return "\n".join(x.text for x in r.restore(text.split("\n")))
+
+
+def _pyvi(text: str) -> str:
+    from pyvi import ViUtils
+
+    def one(line: str) -> str:
+        try:
+            return str(ViUtils.add_accents(line)) if line.strip() else line
+        except (KeyError, IndexError, ValueError):  # pyvi fails on some unusual tokens
+            return line
+
+    return "\n".join(one(line) for line in text.split("\n"))
+
+
+def _seed(name: str) -> str:
+    pattern = "gold/text/001.txt" if name == "gold001" else f"seeds/{name}_*.txt"
+    return sorted(SHARED.glob(pattern))[0].read_text(encoding="utf-8")
+
+
+def rows() -> list[tuple[str, str, str, str]]:
+    out = []
+    for doc in ("002", "004"):  # (a) mark-stripped clean text
+        clean = _seed(doc)
+        stripped = strip_marks(clean)
+        r = restorer_without(doc)
+        out.append((f"a. stripped {doc}: syllable accuracy", f"{accuracy(clean, stripped):.1%}",
+                    f"{accuracy(clean, _restore(r, stripped)):.1%}", f"{accuracy(clean, _pyvi(stripped)):.1%}"))
+    gold, raw = _seed("gold001"), _seed("001")  # (b) legacy OCR
+    r001 = restorer_without("001")
+    t0 = time.perf_counter()
+    hyp = _restore(r001, raw)
+    secs = time.perf_counter() - t0
+    out.append(("b. 001 garbled vs gold: syllable error rate", f"{ser(gold, raw):.1%}", f"{ser(gold, hyp):.1%}",
+                f"{ser(gold, _pyvi(strip_marks(raw))):.1%}"))
+    out += _rendered_rows()
+    for doc in ("002", "004"):  # (d) clean text left alone
+        clean = _seed(doc)
+        out.append((f"d. clean {doc}: correct syllables left unchanged", "100.0%",
+                    f"{accuracy(clean, _restore(restorer_without(doc), clean)):.2%}", "-"))
+    n = len(tokens(raw))
+    out.append(("e. syllables per second (one core, 001)", "-", f"{n / secs:,.0f}", "-"))
+    return out
+
+
+def _rendered_rows() -> list[tuple[str, str, str, str]]:
+    """(c) pages rendered from 002 read by Tesseract eng; (d) the same read by vie."""
+    import pytesseract
+
+    from samples.render import Style, render_document
+
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    r = restorer_without("002")
+    out = []
+    pages = render_document(_seed("002"), Style("dejavu", 13, 300))[:2]
+    for lang in ("eng", "vie"):
+        truth = "\n".join(p.truth for p in pages)
+        hyp = "\n".join(pytesseract.image_to_string(p.image, lang=lang, config="--dpi 300") for p in pages)
+        fixed = _restore(r, hyp)
+        label = ("c. 002 rendered, Tesseract eng: syllable error rate" if lang == "eng"
+                 else "d. 002 rendered, Tesseract vie: syllable error rate")
+        out.append((label, f"{ser(truth, hyp):.1%}", f"{ser(truth, fixed):.1%}",
+                    f"{ser(truth, _pyvi(strip_marks(hyp))):.1%}"))
+        if lang == "vie":
+            out.append(("d. vie OCR: correct syllables left unchanged", "100.0%",
+                        f"{_kept(truth, hyp, fixed):.2%}", "-"))
+    return out
+
+
+def _kept(truth: str, hyp: str, fixed: str) -> float:
+    """Share of OCR syllables that were right and are still right after restoration."""
+    t, h, f = tokens(truth), tokens(hyp), tokens(fixed)
+    if len(h) != len(f):
+        return float("nan")
+    right = [i for i, op in enumerate(_aligned(h, t)) if op]
+    return sum(h[i] == f[i] for i in right) / max(1, len(right))
+
+
+def _aligned(h: list[str], t: list[str]) -> list[bool]:
+    ok = [False] * len(h)
+    for op in Levenshtein.opcodes(h, t):
+        if op.tag == "equal":
+            for i in range(op.src_start, op.src_end):
+                ok[i] = True
+    return ok
+
+
+def run() -> str:
+    if not SHARED.is_dir():
+        return "(../shared absent: restoration benchmark skipped)"
+    lines = ["command: `python -m bench.restore_bench` (part of `make bench`)", "",
+             "| measure | before | vnplans | pyvi add_accents |", "|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(run())
+    sys.exit(0)
