@@ -38,12 +38,15 @@ class MarkCosts:
     lost: float  # printed without a mark the candidate has
     wrong: float  # printed with another mark
     spurious: float  # printed with a mark the candidate lacks
+    rule_scale: float = 1.0  # multiplies skeleton-rule costs
+    keep: float = 6.0  # cost of keeping a token that is no syllable
 
     @classmethod
     def for_text(cls, marked_rate: float) -> MarkCosts:
         if marked_rate < 0.2:  # legacy OCR without Vietnamese: marks are mostly gone
             return cls(lost=0.05, wrong=0.6, spurious=1.0)
-        return cls(lost=3.0, wrong=4.0, spurious=4.5)
+        # Vietnamese OCR or clean text: what is printed is usually right
+        return cls(lost=4.0, wrong=5.5, spurious=5.5, rule_scale=2.0, keep=3.0)
 
 
 def align_rules(observed: str, intended: str) -> list[tuple[str, str]]:

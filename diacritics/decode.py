@@ -21,10 +21,10 @@ from .symbols import is_code, repair_symbol
 
 BEAM = 6
 TOP_K = 8
-KEEP_PENALTY = 6.0  # nats to keep a token that is no syllable when candidates exist
 MAX_CHANNEL = 9.0  # candidates costlier than this are not considered
 _LEAD = "\"'([{“‘«*•·"
 _TRAIL = "\"'.,;:!?)]}”’»…"
+_ABBREV = re.compile(r"^(?:[IVXLC]+|[B-DF-HJ-NP-TV-XZĐ]{2,})$")  # roman numerals, vowelless caps
 _MIXED = re.compile(r"^(?=.*[^\W\d_])(?=.*\d)[^\W_]{2,7}$")  # s6, 16i: letters with digits
 
 
@@ -88,16 +88,17 @@ class Decoder:
         obs = skeleton(core)
         scored: dict[str, float] = {}
         for skel, rule_cost in self.model.rules.variants(obs).items():
+            rule_cost *= self.costs.rule_scale
             for syl in idx.get(skel, ()):
                 cost = rule_cost + (mark_cost(core, syl, self.costs) if skel == obs
                                     else self.costs.lost * _marks(syl))
                 if cost <= MAX_CHANNEL and cost < scored.get(syl, math.inf):
                     scored[syl] = cost
         ranked = sorted(scored.items(), key=lambda kv: kv[1] - 0.5 * math.log(lm.p1(kv[0])))
-        cands = [Cand(apply_case(core, s), s, c) for s, c in ranked[:TOP_K]]
         low = fold_tone_placement(core.lower())
+        cands = [Cand(core if s == low else apply_case(core, s), s, c) for s, c in ranked[:TOP_K]]
         if not is_syllable(core):
-            cands.append(Cand(core, UNK, KEEP_PENALTY if cands else 0.0))
+            cands.append(Cand(core, UNK, self.costs.keep if cands else 0.0))
         elif all(c.lm != low for c in cands):
             cands.append(Cand(core, low, 0.0))
         return tuple(cands)
@@ -118,7 +119,7 @@ class Decoder:
         if is_code(core) and not _MIXED.match(core):
             fixed = repair_symbol(core)
             return Slot(start, end, core, (Cand(fixed, UNK, 0.0),), "code")
-        if not any(c.isalpha() for c in core) or len(core) > 12:
+        if not any(c.isalpha() for c in core) or len(core) > 12 or _ABBREV.match(core):
             return Slot(start, end, core, (Cand(core, UNK, 0.0),), "passthrough")
         cands = self.candidates(core)
         kind = "word" if len(cands) > 1 or cands[0].lm != UNK else "passthrough"
