@@ -16,7 +16,13 @@ from vnplans import PIPELINE_VERSION
 from vnplans.batch import BatchReport, sha256_file
 from vnplans.exceptions import ExitCode
 from vnplans.manifest import MANIFEST, Entry, Manifest
-from vnplans.pipeline import PipelineOptions, chunks, process_document, process_page
+from vnplans.pipeline import (
+    PipelineOptions,
+    already_vietnamese,
+    chunks,
+    process_document,
+    process_page,
+)
 
 TEXTS = ("ỦY BAN NHÂN DÂN\nKẾ HOẠCH\nTuyên truyền pháp luật\n", "Nơi nhận:\n- Như trên;\n")
 
@@ -40,6 +46,32 @@ def test_process_document_runs_each_stage(restore: bool, parse: bool) -> None:
         assert result.record is None
     assert result.pipeline_version == PIPELINE_VERSION
     assert {"ocr", "restore", "parse"} <= set(result.timings)
+
+
+@pytest.mark.parametrize("text,good", [
+    ("ỦY BAN NHÂN DÂN TỈNH\nKẾ HOẠCH triển khai công tác phổ biến pháp luật năm 2025\n", True),
+    ("UY BAN NHAN DAN TINH\nKE HOACH trien khai cong tac pho bien phap luat nam 2025\n", False),
+    ("Ke hoach trien khai cong tac pho bien, giao duc phap luat\n", False),
+    ("KÕ ho¹ch triÓn khai c«ng t¸c phæ biÕn ph¸p luËt\n", False),  # TCVN3 mojibake
+    ("   \n12/2025\n", True),  # nothing to restore
+])
+def test_already_vietnamese(text: str, good: bool) -> None:
+    assert already_vietnamese(text) is good
+
+
+@pytest.mark.parametrize("text,restore_all,restored", [
+    ("KẾ HOẠCH triển khai công tác phổ biến pháp luật\n", False, False),
+    ("KẾ HOẠCH triển khai công tác phổ biến pháp luật\n", True, True),
+    ("Ke hoach trien khai cong tac pho bien phap luat\n", False, True),
+])
+def test_text_pages_are_restored_only_when_needed(text: str, restore_all: bool, restored: bool) -> None:
+    import diacritics
+
+    if not hasattr(diacritics, "restore_page"):
+        pytest.skip("restoration not available")
+    result = process_document(text_doc((text,)), PipelineOptions(parse=False, restore_all=restore_all))
+    assert result.restored[0].restored is restored
+    assert result.restored[0].text.count("\n") == text.count("\n")
 
 
 def test_text_pages_never_go_to_the_pool_map() -> None:

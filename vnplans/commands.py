@@ -69,6 +69,9 @@ def add_run(sub: Any, epilog: str) -> None:
                    "(default: the image's own, else 300)")
     p.add_argument("--no-restore", action="store_true",
                    help="keep OCR text as read (skip diacritics restoration)")
+    p.add_argument("--restore-all", action="store_true",
+                   help="restore text pages too when they already read as well-formed Vietnamese "
+                   "with marks (by default only OCR output and unmarked or damaged text is restored)")
     p.add_argument("--no-parse", action="store_true",
                    help="skip field extraction (documents get text only, no record)")
     p.add_argument("--scheduler", metavar="URL",
@@ -85,7 +88,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.dpi:
         ocr = dataclasses.replace(_stage("ocr", "OcrOptions")(), dpi=args.dpi)
     pipeline = PipelineOptions(ocr=ocr, restore=not args.no_restore, parse=not args.no_parse,
-                               force_ocr=args.force_ocr, dpi=args.dpi)
+                               force_ocr=args.force_ocr, dpi=args.dpi, restore_all=args.restore_all)
     options = BatchOptions(args.out, pipeline, workers=args.workers, force=args.force,
                            quiet=args.quiet, scheduler=args.scheduler)
     report = run_batch(args.paths, options)
@@ -280,16 +283,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     train = _stage("diacritics", "train")
     if not args.corpus.is_dir():
         raise InputNotFoundError("no such directory", path=args.corpus)
-    model = args.model
-    if model is None:
-        import diacritics
-
-        model = getattr(diacritics, "DEFAULT_MODEL", None) or getattr(diacritics, "MODEL_PATH", None)
-        if model is None:
-            print("vnplans: train: give --model PATH", file=sys.stderr)
-            return int(ExitCode.USAGE)
-    result = train(args.corpus, Path(model))
-    print(f"model written to {result if result is not None else model}")
+    result = train(args.corpus) if args.model is None else train(args.corpus, args.model)
+    print(f"model written to {result if result is not None else args.model}")
     return int(ExitCode.OK)
 
 

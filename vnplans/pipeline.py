@@ -10,6 +10,7 @@ is needed, and so that pickling `process_page` to a worker stays cheap.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ class PipelineOptions:
     parse: bool = True
     force_ocr: bool = False
     dpi: int | None = None
+    restore_all: bool = False  # also restore text pages already in well-formed, marked Vietnamese
 
     def __post_init__(self) -> None:
         if self.dpi is not None and not 10 <= self.dpi <= 2400:
@@ -74,18 +76,37 @@ def process_page(page: Page, options: PipelineOptions) -> OcrPage:
     return ocr_page(page, ocr_options(options))
 
 
-def restore_pages(pages: Iterable[OcrPage], restore: bool) -> tuple[RestoredPage, ...]:
-    """Restore diacritics on each page, or wrap them unchanged (`--no-restore`)."""
+_WORD = re.compile(r"[^\W\d_]+")
+MARKED_SHARE = 0.5  # Vietnamese prose: ~80% of syllables carry a mark; unmarked text ~0%
+SYLLABLE_SHARE = 0.9  # and nearly every word is a well-formed syllable (mojibake is not)
+
+
+def already_vietnamese(text: str) -> bool:
+    """Text that needs no restoration: most words carry marks and nearly all are
+    well-formed Vietnamese syllables (a clean text file or accepted PDF text layer)."""
+    from ingest import syllable_rate
+
+    words = _WORD.findall(text)[:4000]
+    if not words:
+        return True
+    marked = sum(any(ord(c) > 127 for c in w) for w in words) / len(words)
+    return marked >= MARKED_SHARE and syllable_rate(text) >= SYLLABLE_SHARE
+
+
+def restore_pages(pages: Iterable[OcrPage], options: PipelineOptions) -> tuple[RestoredPage, ...]:
+    """Restore diacritics where needed: every OCR page; text pages (files, text layers)
+    only when they are not already good Vietnamese (DESIGN: passthrough is for those),
+    unless `restore_all`. With `restore` off, every page passes through."""
     from diacritics.passthrough import passthrough
 
-    step: Callable[[OcrPage], RestoredPage] = passthrough
-    if restore:
-        try:
-            from diacritics import restore_page
-        except ImportError:  # restoration not built yet: keep the text as read
-            restore_page = passthrough
-        step = restore_page
-    return tuple(step(p) for p in pages)
+    if not options.restore:
+        return tuple(passthrough(p) for p in pages)
+    try:
+        from diacritics import restore_page
+    except ImportError:  # restoration not committed yet: keep the text as read
+        restore_page = passthrough
+    return tuple(restore_page(p) if options.restore_all or p.source == "ocr"
+                 or not already_vietnamese(p.text) else passthrough(p) for p in pages)
 
 
 def parse_pages(doc_id: str, pages: tuple[RestoredPage, ...]) -> PlanRecord | None:
@@ -126,7 +147,7 @@ def finish_document(
         for step, seconds in page.timings.items():
             clock[f"ocr.{step}"] = round(clock.get(f"ocr.{step}", 0.0) + seconds, 6)
     with _timed(clock, "restore"):
-        restored = restore_pages(pages, options.restore)
+        restored = restore_pages(pages, options)
     with _timed(clock, "parse"):
         record = parse_pages(doc.doc_id, restored) if options.parse else None
     return DocumentResult(doc, pages, restored, record, PIPELINE_VERSION, clock)
