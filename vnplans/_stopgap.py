@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,9 @@ def write_document(out_dir: Path, result: Any) -> Path:
     target = Path(out_dir) / "documents" / f"{result.doc_id}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     body = json.dumps({"doc_id": result.doc_id, "pipeline_version": result.pipeline_version,
-                       "path": result.document.path, "pages": [asdict(p) for p in result.pages]},
+                       "path": result.document.path,
+                       "pages": [{"index": p.index, "source": p.source, "text": r.text, "raw": p.text}
+                                 for p, r in zip(result.pages, result.restored, strict=False)]},
                       ensure_ascii=False, default=str)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

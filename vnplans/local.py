@@ -72,7 +72,7 @@ class _Driver:
 
     def _chunk(self, n: int) -> int:
         """Chunks big enough to amortise a round trip, small enough to keep all busy."""
-        return max(1, min(TEXT_CHUNK, n // (self.workers * 2) or 1))
+        return max(1, min(TEXT_CHUNK, n // (self.workers * 4) or 1))
 
     def _next(self) -> list[str] | None:
         """The next task's inputs: a retry, one costly input, or a chunk of cheap ones."""
