@@ -90,6 +90,16 @@ def test_ocr_steps_can_be_switched_off(page: Path, capsys: pytest.CaptureFixture
     assert "HOẠCH" in only["text"]
 
 
+def test_ocr_of_a_scanned_pdf_in_two_workers_separates_pages(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture) -> None:
+    from tests.test_batch import scanned_pdf
+
+    pdf = scanned_pdf(tmp_path / "scan.pdf", 2)
+    assert main(["ocr", str(pdf), "--workers", "2", "--dpi", "200"]) == 0
+    first, second = capsys.readouterr().out.split("\f")
+    assert "Trang số 1" in first and "Trang số 2" in second
+
+
 def test_ocr_of_a_text_file_pages_are_form_feed_separated(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     if not _has("ingest", "load"):
         pytest.skip("ingest.load has not landed (the stand-in splits text on form feeds)")
