@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.orthography import is_syllable, marked_rate
 
@@ -20,7 +21,7 @@ from .model import Model
 from .symbols import is_code, repair_symbol
 
 BEAM = 6
-TOP_K = 8
+TOP_K = 6
 MAX_CHANNEL = 9.0  # candidates costlier than this are not considered
 _LEAD = "\"'([{“‘«*•·"
 _TRAIL = "\"'.,;:!?)]}”’»…"
@@ -68,10 +69,15 @@ def apply_case(original: str, cand: str) -> str:
 class Decoder:
     """Decodes lines with one model and one set of mark costs (one page's worth)."""
 
+    _shared: dict[tuple[int, MarkCosts], dict[str, tuple[Cand, ...]]] = {}
+
     def __init__(self, model: Model, costs: MarkCosts) -> None:
         self.model = model
         self.costs = costs
-        self._cands: dict[str, tuple[Cand, ...]] = {}
+        # candidates depend only on the model and the costs: share them across pages
+        self._cands = self._shared.setdefault((id(model), costs), {})
+        if len(self._cands) > 200_000:
+            self._cands.clear()
 
     @classmethod
     def for_lines(cls, model: Model, lines: list[str]) -> Decoder:
@@ -98,7 +104,9 @@ class Decoder:
         low = fold_tone_placement(core.lower())
         cands = [Cand(core if s == low else apply_case(core, s), s, c) for s, c in ranked[:TOP_K]]
         if not is_syllable(core):
-            cands.append(Cand(core, UNK, self.costs.keep if cands else 0.0))
+            # letters mixed with digits (s6, 16i) are OCR damage far more often than codes
+            keep = self.costs.keep + (4.0 if _MIXED.match(core) else 0.0)
+            cands.append(Cand(core, UNK, keep if cands else 0.0))
         elif all(c.lm != low for c in cands):
             cands.append(Cand(core, low, 0.0))
         return tuple(cands)
@@ -158,5 +166,6 @@ class Decoder:
         return alts[:3]
 
 
+@lru_cache(maxsize=100_000)
 def _marks(syllable: str) -> int:
     return sum(1 for c in syllable if skeleton(c) != c)

@@ -57,6 +57,7 @@ def all_syllables() -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
+@lru_cache(maxsize=300_000)
 def skeleton(token: str) -> str:
     """Lower-case, mark-stripped, đ → d: the key OCR without Vietnamese support keeps."""
     return strip_marks(token).lower()

@@ -25,7 +25,7 @@ from .lm import UNK, TrigramLM
 
 DATA = Path(__file__).resolve().parent / "data"
 MODEL_PATH = DATA / "model.json.gz"
-_SENT = re.compile(r"[.;:!?]\s")  # training text is split into sentences, not print lines
+_SENT = re.compile(r"[.;!?]\s")  # training text is split into sentences, not print lines
 
 
 _LEAD = "\"'([{“‘«*•·-–"

@@ -1,0 +1,105 @@
+"""Restoration: repairs by general rules, case, pass-through, line and offset invariants."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from diacritics import restore, restore_page, restore_text
+from diacritics.lexicon import all_syllables, fold_tone_placement, with_tone
+from diacritics.symbols import repair_symbol
+from ocr.text import text_page
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("Can cu Ke hoach so 12/KH-UBND ngay 12/01/2023 cua UBND tinh", "Căn cứ Kế hoạch số 12/KH-UBND ngày 12/01/2023 của UBND tỉnh"),
+    ("KE HOACH", "KẾ HOẠCH"),
+    ("Pong Nai, ngay 30 thang 01 nam 2023", "Đồng Nai, ngày 30 tháng 01 năm 2023"),
+    ("theo Ke hoach s6 06/KH-KCN", "theo Kế hoạch số 06/KH-KCN"),
+    ("cai cach hanh chinh ctia tinh", "cải cách hành chính của tỉnh"),
+])
+def test_legacy_lines_restored(raw: str, expected: str) -> None:
+    assert restore_text(raw) == expected
+
+
+@pytest.mark.parametrize("token,fixed", [
+    ("63/2010/ND-CP", "63/2010/NĐ-CP"), ("QD-TTg", "QĐ-TTg"), ("1298/QP-UBND", "1298/QĐ-UBND"),
+    ("17-NQ/TW", "17-NQ/TW"), ("47/KH-UBND", "47/KH-UBND"),
+])
+def test_symbols_repaired(token: str, fixed: str) -> None:
+    assert repair_symbol(token) == fixed
+
+
+@pytest.mark.parametrize("text", [
+    "Căn cứ Nghị định số 63/2010/NĐ-CP ngày 08/6/2010 của Chính phủ về kiểm soát thủ tục hành chính;",
+    "Sở Công Thương tỉnh Quảng Ngãi, UBND, TTHC, CCHC, email: vanthu@example.gov.vn",
+    "I. MỤC ĐÍCH, YÊU CẦU",
+])
+def test_clean_text_left_alone(text: str) -> None:
+    assert restore_text(text) == text
+
+
+def test_lines_and_spacing_preserved() -> None:
+    raw = "  Ke hoach  so 5;\n\n\tthong tin ,  tuyen truyen\n"
+    out = restore_text(raw)
+    assert out.count("\n") == raw.count("\n")
+    assert out.startswith("  Kế hoạch  số 5;\n\n\tthông tin ,  tuyên truyền")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="abcdeghiklmnopqrstuvxyđ0123456789 ,.;:-/()\t", max_size=40), max_size=5))
+def test_offsets_and_line_count(lines: list[str]) -> None:
+    out = restore(lines)
+    assert len(out) == len(lines)
+    for raw, r in zip(lines, out, strict=True):
+        assert r.raw == raw
+        assert list(r.offsets) == sorted(r.offsets)
+        for tok in r.tokens:
+            assert raw[tok.start:tok.end] == tok.original
+            assert 0.0 <= tok.confidence <= 1.0
+        # whitespace outside tokens is untouched
+        assert [c for c in r.text if c.isspace()] == [c for c in raw if c.isspace()]
+
+
+def test_page_offsets_map_back() -> None:
+    page = text_page("0" * 64, 0, "Ke hoach so 1\nPong Nai ngay 2")
+    rp = restore_page(page)
+    i = rp.text.index("Đồng")
+    a, b = rp.raw_span(i, i + len("Đồng"))
+    assert page.text[a:b] == "Pong"
+
+
+@pytest.mark.parametrize("raw", ["", "\x00\x01\x02 ÿþ", "Ωμέγα русский 中文 hello", "a" * 50_000])
+def test_bad_input_no_crash(raw: str) -> None:
+    start = time.perf_counter()
+    out = restore_text(raw)
+    assert out.count("\n") == raw.count("\n")
+    assert time.perf_counter() - start < 20
+
+
+def test_long_line_linear_time() -> None:
+    line = "ke hoach thong tin tuyen truyen cai cach hanh chinh " * 1000  # ~50 KB
+    start = time.perf_counter()
+    out = restore_text(line)
+    assert len(out.split()) == len(line.split())
+    assert time.perf_counter() - start < 30
+
+
+def test_syllable_inventory() -> None:
+    syl = set(all_syllables())
+    assert {"nghiêng", "người", "khuỷu", "quyết", "gì", "hòa", "thủy"} <= syl
+    assert with_tone("h", "oa", "\u0300") == "hòa"
+    assert fold_tone_placement("hoà") == "hòa" and fold_tone_placement("quý") == "quý"
+
+
+def test_restores_most_of_001(shared, gold_001) -> None:
+    from bench.restore_bench import ser
+
+    raw = sorted((shared / "seeds").glob("001_*.txt"))[0].read_text(encoding="utf-8")
+    head = 60
+    raw_head = "\n".join(raw.split("\n")[:head])
+    gold_head = "\n".join(gold_001.split("\n")[:head])
+    assert ser(gold_head, restore_text(raw_head)) < 0.2 < ser(gold_head, raw_head)
