@@ -65,10 +65,6 @@ def test_already_vietnamese(text: str, good: bool) -> None:
     ("Ke hoach trien khai cong tac pho bien phap luat\n", False, True),
 ])
 def test_text_pages_are_restored_only_when_needed(text: str, restore_all: bool, restored: bool) -> None:
-    import diacritics
-
-    if not hasattr(diacritics, "restore_page"):
-        pytest.skip("restoration not available")
     result = process_document(text_doc((text,)), PipelineOptions(parse=False, restore_all=restore_all))
     assert result.restored[0].restored is restored
     assert result.restored[0].text.count("\n") == text.count("\n")

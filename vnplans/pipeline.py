@@ -101,10 +101,8 @@ def restore_pages(pages: Iterable[OcrPage], options: PipelineOptions) -> tuple[R
 
     if not options.restore:
         return tuple(passthrough(p) for p in pages)
-    try:
-        from diacritics import restore_page
-    except ImportError:  # restoration not committed yet: keep the text as read
-        restore_page = passthrough
+    from diacritics import restore_page
+
     return tuple(restore_page(p) if options.restore_all or p.source == "ocr"
                  or not already_vietnamese(p.text) else passthrough(p) for p in pages)
 
