@@ -1,0 +1,210 @@
+"""Cited legal acts: kind, canonical number, date, issuer, subject, role, every mention.
+
+Why on folded text: OCR damage hits marks and letters (`Nghi dinh`, `s6`, `ND-CP`), so
+citations are found on the mark-free lower-case shadow of the text (same offsets) and
+read back from the restored text. Canonical numbers use Vietnamese letters (NĐ-CP, QĐ-TTg).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .doc import Doc, clean
+from .models import ActRelation, LegalAct, Mention, UnnumberedAct
+
+KINDS = {  # folded kind -> (printed kind, symbol a bare number is completed with)
+    "nghi dinh": ("Nghị định", "NĐ-CP"), "nghi quyet": ("Nghị quyết", None),
+    "quyet dinh": ("Quyết định", None), "thong tu lien tich": ("Thông tư liên tịch", None),
+    "thong tu": ("Thông tư", None), "chi thi": ("Chỉ thị", None), "ke hoach": ("Kế hoạch", None),
+    "luat": ("Luật", None), "phap lenh": ("Pháp lệnh", None), "cong van": ("Công văn", None),
+    "thong bao": ("Thông báo", None), "huong dan": ("Hướng dẫn", None),
+    "chuong trinh": ("Chương trình", None), "ket luan": ("Kết luận", None),
+    "van ban": ("Văn bản", None), "to trinh": ("Tờ trình", None), "bao cao": ("Báo cáo", None),
+    "quy dinh": ("Quy định", None), "de an": ("Đề án", None),
+}
+SYMBOL_KINDS = {"NĐ": "Nghị định", "QĐ": "Quyết định", "NQ": "Nghị quyết", "TT": "Thông tư",
+                "TTLT": "Thông tư liên tịch", "CT": "Chỉ thị", "KH": "Kế hoạch", "TB": "Thông báo",
+                "HD": "Hướng dẫn", "BC": "Báo cáo", "TTr": "Tờ trình", "KL": "Kết luận",
+                "CTr": "Chương trình", "QH": "Luật"}
+_KIND = "|".join(sorted(KINDS, key=len, reverse=True))
+_SO = r"(?:so|s6|s0|s o)\s*[:.]?\s*"
+# number forms (on folded text): 63/2010/nd-cp, 116/kh-ubnd, 17-nq/tw, 142/2024/qh15, 45/2020
+_NUM = r"\d{1,5}\s?(?:/\s?\d{4}\s?)?(?:/\s?[a-z][a-z0-9]*(?:\s?-\s?[a-z][a-z0-9]*)*|-\s?[a-z]+\s?/\s?[a-z]+)?"
+CITE = re.compile(rf"\b(?P<kind>{_KIND})\s+(?:{_SO})?(?P<num>{_NUM})(?![\w/])")
+BARE = re.compile(rf"\b{_SO}(?P<num>\d{{1,5}}\s?(?:/\s?\d{{4}})?/\s?[a-z]+(?:\s?-\s?[a-z0-9]+)+)(?![\w/])")
+DATE_NUM = re.compile(r"^\s*,?\s*(?:ban hanh\s+)?ngay\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
+DATE_WORDS = re.compile(r"^\s*,?\s*(?:ban hanh\s+)?ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
+ISSUER = re.compile(r"^\s*,?\s*(?:cua|do)\s+(?P<who>[^,;:.()]{3,80}?)(?=\s+(?:ve|quy dinh|huong dan|ban hanh|phe duyet|thuc hien|sua doi)\b|[,;:.(]|\n|$)")
+SUBJECT = re.compile(r"^\s*,?\s*(?:ve viec|ve|quy dinh|huong dan)\s+(?P<what>[^;]{3,220}?)(?=;|\.\s|\n\n|$)")
+FIX_SEGMENTS = {"ND": "NĐ", "QD": "QĐ", "QP": "QĐ", "NP": "NĐ", "HDND": "HĐND", "TTG": "TTg",
+                "TTR": "TTr", "CTR": "CTr"}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int
+    end: int
+    kind: str
+    number: str
+    completed: bool
+
+
+def canonical(raw_num: str, original: str) -> str:
+    """`63 /2010/ nd-cp` → `63/2010/NĐ-CP`, letters from the printed text where possible."""
+    compact = re.sub(r"\s+", "", original)
+    segs = re.split(r"([/-])", compact)
+    out = []
+    for seg in segs:
+        if seg in "/-" or seg.isdigit():
+            out.append(seg)
+            continue
+        up = seg.upper().replace("Đ", "Đ")
+        fixed = FIX_SEGMENTS.get(up.replace("Đ", "D"))
+        out.append(fixed if fixed else (seg if seg[:1].isupper() else up))
+    number = "".join(out)
+    party = re.fullmatch(r"(\d+)/([A-Z]+)-(TW|TU|HU|ĐU)", number)  # party documents: 71-NQ/TW
+    return f"{party.group(1)}-{party.group(2)}/{party.group(3)}" if party else number
+
+
+def _kind_of(number: str, fallback: str) -> str:
+    m = re.search(r"/(?:\d{4}/)?([A-ZĐ][A-Za-zĐ]*)-|^\d+-([A-Z]+)/", number)
+    code = (m.group(1) or m.group(2)) if m else None
+    return SYMBOL_KINDS.get(code or "", fallback)
+
+
+def find_hits(doc: Doc) -> list[Hit]:
+    hits: list[Hit] = []
+    taken: list[tuple[int, int]] = []
+    for m in CITE.finditer(doc.flat):
+        kind, default = KINDS[m.group("kind")]
+        a, b = m.span("num")
+        number = canonical(m.group("num"), doc.text[a:b])
+        completed = False
+        if "/" not in number and "-" not in number:
+            continue  # "Kế hoạch số 5" with no symbol: not a citation we can key
+        if re.fullmatch(r"\d+/\d{4}", number) and default:
+            number, completed = f"{number}/{default}", True
+        elif re.fullmatch(r"\d+/\d{4}", number):
+            continue
+        hits.append(Hit(m.start(), b, kind, number, completed))
+        taken.append((m.start(), b))
+    for m in BARE.finditer(doc.flat):
+        a, b = m.span("num")
+        if any(s <= a < e for s, e in taken):
+            continue
+        number = canonical(m.group("num"), doc.text[a:b])
+        hits.append(Hit(m.start(), b, _kind_of(number, "Văn bản"), number, False))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _date(folded_after: str) -> str | None:
+    for rx in (DATE_NUM, DATE_WORDS):
+        m = rx.match(folded_after)
+        if m:
+            d, mo, y = (int(g) for g in m.groups())
+            if 1 <= d <= 31 and 1 <= mo <= 12:
+                return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None
+
+
+_ISSUERS = [(re.compile(p), n) for p, n in (
+    (r"^thu tuong chinh phu", "Thủ tướng Chính phủ"), (r"^chinh phu", "Chính phủ"),
+    (r"^chu tich (?:uy ban nhan dan|ubnd) tinh", "Chủ tịch UBND tỉnh"),
+    (r"^(?:uy ban nhan dan|ubnd) tinh", "UBND tỉnh"), (r"^quoc hoi", "Quốc hội"),
+    (r"^hoi dong nhan dan tinh|^hdnd tinh", "HĐND tỉnh"),
+    (r"(?:ban chap hanh|bch) (?:trung uong|tw)", "Ban Chấp hành Trung ương Đảng"),
+    (r"(?:ban chap hanh|bch) dang bo tinh", "Ban Chấp hành Đảng bộ tỉnh"),
+    (r"^bo chinh tri", "Bộ Chính trị"), (r"^ban bi thu", "Ban Bí thư"),
+)]
+
+
+def _issuer(doc: Doc, pos: int) -> tuple[str | None, int]:
+    m = ISSUER.match(doc.flat[pos:pos + 120])
+    if not m:
+        return None, pos
+    who_f = m.group("who").strip()
+    for rx, name in _ISSUERS:
+        if rx.search(who_f):
+            return name, pos + m.end()
+    return clean(doc.text[pos + m.start("who"): pos + m.end("who")]), pos + m.end()
+
+
+def _after_date(doc: Doc, pos: int) -> int:
+    for rx in (DATE_NUM, DATE_WORDS):
+        m = rx.match(doc.flat[pos:pos + 60])
+        if m:
+            return pos + m.end()
+    return pos
+
+
+def _role(doc: Doc, start: int) -> str:
+    """basis when the citation sits in a `Căn cứ ...` paragraph."""
+    back = doc.folded[max(0, start - 600):start]
+    cut = max(back.rfind(";"), back.rfind(".\n"), back.rfind("\n\n"), back.rfind(":"))
+    seg = back[cut + 1:].lstrip(" \n-") if cut >= 0 else back.lstrip(" \n-")
+    return "basis" if seg.startswith("can cu") else "content"
+
+
+def extract_acts(doc: Doc, own_number: str | None, section_of) -> tuple[list[LegalAct], list[ActRelation]]:
+    """Distinct acts in order of first mention, each with all its mentions."""
+    acts: dict[str, dict] = {}
+    hits = find_hits(doc)
+    _complete_bare(hits)
+    relations = []
+    for i, h in enumerate(hits):
+        if own_number and h.number == own_number:
+            continue
+        pos = h.end
+        date = _date(doc.flat[pos:pos + 60])
+        pos = _after_date(doc, pos)
+        issuer, pos = _issuer(doc, pos)
+        sm = SUBJECT.match(doc.flat[pos:pos + 240])
+        subject = clean(doc.text[pos + sm.start("what"): pos + sm.end("what")]) if sm else None
+        role = _role(doc, h.start)
+        mention = Mention(clean(doc.text[h.start:h.end]), doc.span(h.start, h.end), section_of(h.start), role)  # type: ignore[arg-type]
+        a = acts.setdefault(h.number, {"kind": h.kind, "date": None, "issuer": None, "subject": None,
+                                       "role": role, "mentions": [], "completed": h.completed})
+        a["date"] = a["date"] or date
+        a["issuer"] = a["issuer"] or issuer
+        a["subject"] = a["subject"] or subject
+        a["role"] = "basis" if role == "basis" or a["role"] == "basis" else "content"
+        a["mentions"].append(mention)
+        if i + 1 < len(hits) and re.search(r"sua doi,? bo sung", doc.folded[h.end:hits[i + 1].start]) \
+                and hits[i + 1].start - h.end < 200:
+            relations.append(ActRelation("sửa đổi, bổ sung", h.number, hits[i + 1].number,
+                                         doc.span(h.start, hits[i + 1].end)))
+    out = [LegalAct(a["kind"], n, a["date"], a["issuer"], a["subject"], a["role"],
+                    tuple(a["mentions"]), a["completed"]) for n, a in acts.items()]
+    return out, relations
+
+
+def _complete_bare(hits: list[Hit]) -> None:
+    """A number cited without its symbol takes the full form cited elsewhere (one only)."""
+    full = {}
+    for h in hits:
+        m = re.match(r"^(\d+/\d{4})/", h.number)
+        if m:
+            full.setdefault(m.group(1), set()).add(h.number)
+    for i, h in enumerate(hits):
+        if h.completed:
+            key = h.number.rsplit("/", 1)[0]
+            if len(full.get(key, ())) == 1:
+                hits[i] = Hit(h.start, h.end, h.kind, next(iter(full[key])), True)
+
+
+UNNUMBERED = re.compile(
+    r"\b(?P<kind>nghi quyet|chuong trinh|ke hoach|de an|luat|chi thi|quyet dinh)\s+"
+    r"(?P<rest>(?:dai hoi|hoi nghi|hanh dong|[a-z ]{0,20}?(?:phong|sua doi)|\d{1,3}\b(?!\s*/))[^;:.\n]{0,120})")
+
+
+def extract_unnumbered(doc: Doc, hits_at: set[int]) -> list[UnnumberedAct]:
+    out, seen = [], set()
+    for m in UNNUMBERED.finditer(doc.folded):
+        if m.start() in hits_at:
+            continue
+        text = clean(doc.text[m.start():m.end()])
+        if text.lower() not in seen and len(text) > 8:
+            seen.add(text.lower())
+            out.append(UnnumberedAct(text, doc.span(m.start(), m.end())))
+    return out

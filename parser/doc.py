@@ -1,0 +1,84 @@
+"""The document as the parser sees it: restored pages joined, with spans mapped back.
+
+Why a joined text: citations and sentences run across page breaks. Every match in the
+joined text becomes a `Span` on its page, with the raw-text offsets (through the
+restoration offset map) and the union box of the OCR words underneath.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+from diacritics.models import RestoredPage
+from ocr.models import Box
+
+from .models import Span
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    if c in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", c)[:1] or c
+    return base.lower() if len(base.lower()) == 1 else c
+
+
+def fold(text: str) -> str:
+    """Lower-case, no marks, đ → d, SAME LENGTH as `text` (so offsets carry over)."""
+    return "".join(_fold_char(c) for c in text)
+
+
+class Doc:
+    """Joined restored text of all pages (pages separated by "\\n\\f\\n")."""
+
+    SEP = "\n\f\n"
+
+    def __init__(self, pages: Sequence[RestoredPage]) -> None:
+        self.pages = tuple(pages)
+        self.starts: list[int] = []
+        parts, pos = [], 0
+        for p in self.pages:
+            self.starts.append(pos)
+            parts.append(p.text)
+            pos += len(p.text) + len(self.SEP)
+        self.text = self.SEP.join(parts)
+        self.folded = fold(self.text)
+        # one line: for phrases that the print broke across lines (same offsets again)
+        self.flat = self.folded.replace("\n", " ").replace("\f", " ")
+
+    def span(self, start: int, end: int) -> Span:
+        """The Span of joined-text [start, end): page, page offsets, raw offsets, box."""
+        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+        if not self.pages:
+            return Span(0, start, end)
+        page = self.pages[i]
+        a = max(0, start - self.starts[i])
+        b = max(a, min(len(page.text), end - self.starts[i]))
+        ra, rb = page.raw_span(a, b)
+        return Span(page.index, a, b, ra, rb, _box(page, ra, rb))
+
+    def lines(self) -> list[tuple[int, int, str]]:
+        """(start, end, text) of every line of the joined text."""
+        out, pos = [], 0
+        for line in self.text.split("\n"):
+            out.append((pos, pos + len(line), line))
+            pos += len(line) + 1
+        return out
+
+
+def _box(page: RestoredPage, ra: int, rb: int) -> Box | None:
+    boxes = [w.box for w in page.raw.words if w.box is not None and w.start < rb and w.end > ra]
+    if not boxes:
+        return None
+    out = boxes[0]
+    for b in boxes[1:]:
+        out = out.union(b)
+    return out
+
+
+def clean(s: str) -> str:
+    """Folded whitespace, NFC, trimmed punctuation at the ends."""
+    return " ".join(unicodedata.normalize("NFC", s).split()).strip(" ,;:.-–")

@@ -1,0 +1,58 @@
+"""parse(pages) → PlanRecord: the parser stage's one verb, composing its extractors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from diacritics.models import RestoredPage
+
+from .acts import extract_acts, extract_unnumbered
+from .doc import Doc
+from .duties import parse_audiences, parse_responsibilities
+from .header import parse_header
+from .models import Header, PlanRecord
+from .outline import parse_outline, section_locator
+
+
+def parse(pages: Sequence[RestoredPage]) -> PlanRecord:
+    """All fields of a plan (or another Decree-30 document). A text that is not such a
+    document gives empty fields and a warning, never an exception."""
+    doc = Doc(pages)
+    doc_id = pages[0].doc_id if pages else "0" * 64
+    if not doc.text.strip():
+        return PlanRecord(doc_id, Header(), (), (), (), (), (), (), ("empty document",))
+    header = parse_header(doc)
+    sections = parse_outline(doc)
+    locate = section_locator(doc, sections)
+    own = f"{header.number.value}/{header.symbol.value}" if header.number.value and header.symbol.value else None
+    acts, relations = extract_acts(doc, own, locate)
+    cited = {m.span.start for a in acts for m in a.mentions}
+    unnumbered = extract_unnumbered(doc, cited)
+    audiences = parse_audiences(doc, sections, locate)
+    duties = parse_responsibilities(doc, sections) + _table_duties(pages)
+    warnings = _warnings(header)
+    return PlanRecord(doc_id, header, tuple(sections), tuple(acts), tuple(unnumbered),
+                      tuple(relations), tuple(audiences), tuple(duties), warnings)
+
+
+def _table_duties(pages: Sequence[RestoredPage]) -> list:
+    try:
+        from .tables import table_responsibilities
+    except ImportError:
+        return []
+    return list(table_responsibilities(pages))
+
+
+def _warnings(header: Header) -> tuple[str, ...]:
+    if header.doc_type.value is None and header.symbol.value is None:
+        return ("no Decree-30 header found: not an administrative document?",)
+    return ()
+
+
+def parse_text(text: str, doc_id: str = "0" * 64) -> PlanRecord:
+    """Convenience: plain text (pages split on form feeds) → PlanRecord."""
+    from diacritics.passthrough import passthrough
+    from ocr.text import text_page
+
+    pages = [passthrough(text_page(doc_id, i, t)) for i, t in enumerate(text.split("\f"))]
+    return parse(pages)
