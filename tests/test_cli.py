@@ -148,6 +148,16 @@ def test_run_then_load_into_sqlite(tmp_path: Path, capsys: pytest.CaptureFixture
     assert code == 0 and (out / "vnplans.sqlite").is_file() and captured.out.strip()
 
 
+def test_parse_summary_and_json(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "plan.txt").write_text(TEXT, encoding="utf-8")
+    assert main(["parse", str(tmp_path / "plan.txt")]) == 0
+    summary = capsys.readouterr().out
+    assert "doc_type: KẾ HOẠCH" in summary and "legal acts:" in summary
+    assert main(["parse", str(tmp_path / "plan.txt"), "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["header"]["doc_type"]["value"] == "KẾ HOẠCH"
+
+
 def test_ctrl_c_exits_130() -> None:
     proc = subprocess.Popen([sys.executable, "-m", "vnplans.cli", "restore", "-"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -107,12 +107,10 @@ def restore_pages(pages: Iterable[OcrPage], options: PipelineOptions) -> tuple[R
                  or not already_vietnamese(p.text) else passthrough(p) for p in pages)
 
 
-def parse_pages(doc_id: str, pages: tuple[RestoredPage, ...]) -> PlanRecord | None:
-    """The document's PlanRecord (None while the parser stage is unavailable)."""
-    try:
-        from parser import parse
-    except ImportError:
-        return None
+def parse_pages(pages: tuple[RestoredPage, ...]) -> PlanRecord:
+    """The document's PlanRecord."""
+    from parser import parse
+
     record: PlanRecord = parse(pages)
     return record
 
@@ -147,7 +145,7 @@ def finish_document(
     with _timed(clock, "restore"):
         restored = restore_pages(pages, options)
     with _timed(clock, "parse"):
-        record = parse_pages(doc.doc_id, restored) if options.parse else None
+        record = parse_pages(restored) if options.parse else None
     return DocumentResult(doc, pages, restored, record, PIPELINE_VERSION, clock)
 
 
