@@ -53,7 +53,7 @@ def _next_sentence(doc: Doc, pos: int) -> str:
 
 def parse_responsibilities(doc: Doc, sections: list[Section]) -> list[Responsibility]:
     start = next((i for i, s in enumerate(sections) if s.level == 1 and
-                  "to chuc thuc hien" in doc.folded[_abs(doc, s.span):_abs(doc, s.span) + 200]), None)
+                  "to chuc thuc hien" in doc.folded[_abs(doc, s.span):_abs(doc, s.span) + s.span.end - s.span.start]), None)
     if start is None:
         return []
     a = _abs(doc, sections[start].span)

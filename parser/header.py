@@ -19,8 +19,9 @@ TYPES = {"ke hoach": "KẾ HOẠCH", "quyet dinh": "QUYẾT ĐỊNH", "chi thi":
          "thong tu": "THÔNG TƯ", "huong dan": "HƯỚNG DẪN", "chuong trinh": "CHƯƠNG TRÌNH",
          "giay chung nhan": "GIẤY CHỨNG NHẬN", "quy dinh": "QUY ĐỊNH", "cong van": "CÔNG VĂN",
          "bien ban": "BIÊN BẢN", "de an": "ĐỀ ÁN", "phuong an": "PHƯƠNG ÁN", "ket luan": "KẾT LUẬN"}
-MOTTO = re.compile(r"c[o0]ng h[o0]a xa h[o0]i|(?:\S+\s+\S+\s*-\s*)?\S+\s+\S+\s*-\s*hanh phu")
-DATE = re.compile(r"(?P<place>[^\W\d][^,\d\n]{1,40}?)\s*,\s*ngay\s*(?P<d>\d{1,2})?\s*(?:thang|/)\s*(?P<m>\d{1,2})?\s*(?:nam|/)\s*(?P<y>\d{4})?")
+MOTTO = re.compile(r"c\S{1,3}g\s+h\S{1,2}a\s+x\S{1,2}\s+h\S{1,2}i|(?:\S+\s+\S+\s*-\s*)?\S+\s+\S+\s*-\s*hanh phu")
+# place: words (or a lone dash, as in "Bà Rịa - Vũng Tàu"), not glued to a code before it
+DATE = re.compile(r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:\s+(?:-|[^\W\d][^\s,\d/:\-]*)){0,5})\s*,\s*ngay\s*(?P<d>\d{1,2})?\s*(?:thang|/)\s*(?P<m>\d{1,2})?\s*(?:nam|/)\s*(?P<y>\d{4})?")
 NUMBER = re.compile(r"\bs[o6]\s*[:.]?\s*(?P<num>\d+)?\s*/\s*(?P<sym>[a-z][a-z0-9\-/]*(?:-[a-z0-9]+)*)")
 HEAD_LINES = 40
 

@@ -1,0 +1,112 @@
+"""Parser: extractors table-driven, gold seeds, non-plans."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from parser import parse_text
+from parser.acts import canonical
+
+HEAD = """UBND TỈNH ĐỒNG NAI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ CÔNG THƯƠNG Độc lập - Tự do - Hạnh phúc
+Số: 1298/KH-SCT Đồng Nai, ngày 28 tháng 02 năm 2025
+KẾ HOẠCH
+Thông tin, tuyên truyền cải cách hành chính
+năm 2025
+
+Căn cứ Nghị định số 63/2010/NĐ-CP ngày 08/6/2010 của Chính phủ về kiểm soát thủ tục hành chính;
+Căn cứ Kế hoạch số 116/KH-UBND ngày 06 tháng 01 năm 2021 của Ủy ban nhân dân tỉnh về thông tin;
+I. MỤC ĐÍCH
+1. Đối với cán bộ, công chức
+Thực hiện Nghị định số 45/2020 ngày 08/4/2020 của Chính phủ và Nghị định 63/2010/NĐ-CP.
+II. TỔ CHỨC THỰC HIỆN
+1. Văn phòng Sở chủ trì, phối hợp với các phòng, đơn vị triển khai kế hoạch; báo cáo định kỳ hằng quý.
+2. Các phòng, đơn vị thuộc Sở
+Căn cứ kế hoạch, tổ chức thực hiện.
+Nơi nhận: KT. GIÁM ĐỐC
+- UBND tỉnh; PHÓ GIÁM ĐỐC
+- Lưu: VT, TT.
+Nguyễn Văn An
+"""
+
+
+@pytest.fixture(scope="module")
+def rec():
+    return parse_text(HEAD)
+
+
+@pytest.mark.parametrize("field,value", [
+    ("parent_agency", "UBND TỈNH ĐỒNG NAI"), ("agency", "SỞ CÔNG THƯƠNG"), ("number", "1298"),
+    ("symbol", "KH-SCT"), ("place", "Đồng Nai"), ("date", "2025-02-28"), ("doc_type", "KẾ HOẠCH"),
+    ("title", "Thông tin, tuyên truyền cải cách hành chính năm 2025"), ("signer_name", "Nguyễn Văn An"),
+    ("signer_title", "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC"),
+])
+def test_header_fields(rec, field: str, value: str) -> None:
+    f = getattr(rec.header, field)
+    assert f.value == value
+    assert f.span is not None and f.span.end >= f.span.start
+
+
+def test_recipients(rec) -> None:
+    assert [r.value for r in rec.header.recipients] == ["UBND tỉnh", "Lưu: VT, TT"]
+
+
+def test_acts(rec) -> None:
+    acts = {a.number: a for a in rec.legal_acts}
+    assert list(acts) == ["63/2010/NĐ-CP", "116/KH-UBND", "45/2020/NĐ-CP"]
+    assert acts["63/2010/NĐ-CP"].date == "2010-06-08" and len(acts["63/2010/NĐ-CP"].mentions) == 2
+    assert acts["63/2010/NĐ-CP"].role == "basis" and acts["63/2010/NĐ-CP"].issuer == "Chính phủ"
+    assert acts["116/KH-UBND"].date == "2021-01-06" and acts["116/KH-UBND"].issuer == "UBND tỉnh"
+    assert acts["45/2020/NĐ-CP"].completed and acts["45/2020/NĐ-CP"].role == "content"
+    assert "1298/KH-SCT" not in acts  # the plan's own number
+
+
+@pytest.mark.parametrize("printed,canon", [
+    ("63/2010/ND-CP", "63/2010/NĐ-CP"), ("1085/QD-TTg", "1085/QĐ-TTg"), ("12/QP-UBND", "12/QĐ-UBND"),
+    ("47/KH- UBND", "47/KH-UBND"), ("71/NQ-TW", "71-NQ/TW"), ("142/2024/QH15", "142/2024/QH15"),
+])
+def test_canonical_numbers(printed: str, canon: str) -> None:
+    assert canonical(printed.lower(), printed) == canon
+
+
+def test_ocr_noise_in_citations() -> None:
+    r = parse_text("Can cu Nghi dinh s6 63/2010/ND-CP ngay 08/6/2010 cua Chinh phu;")
+    assert [a.number for a in r.legal_acts] == ["63/2010/NĐ-CP"]
+    assert r.legal_acts[0].issuer == "Chính phủ" and r.legal_acts[0].role == "basis"
+
+
+def test_outline_audiences_duties(rec) -> None:
+    assert [(s.number, s.level) for s in rec.sections] == [("I", 1), ("1", 2), ("II", 1), ("1", 2), ("2", 2)]
+    assert [(a.name, a.number) for a in rec.audiences] == [("Cán bộ, công chức", "I.1")]
+    duties = {(d.unit, d.role) for d in rec.responsibilities}
+    assert {("Văn phòng Sở", "lead"), ("Các phòng, đơn vị", "support"),
+            ("Các phòng, đơn vị thuộc Sở", "all")} <= duties
+    lead = next(d for d in rec.responsibilities if d.unit == "Văn phòng Sở")
+    assert lead.cadence == "định kỳ hằng quý"
+
+
+def test_merged_header_columns_raw_ocr() -> None:
+    r = parse_text("UBND TINH PONG NAI CONG HOA XA HQI CHU NGHIA VIET NAM\nSO CONG THUONG Doc lap - Tu do - Hanh phuc\nS6: 12/KH-SCT\nKE HOACH\nVe thong tin\n")
+    assert r.header.doc_type.value == "KẾ HOẠCH"
+    assert r.header.symbol.value == "KH-SCT" and r.header.number.value == "12"
+    assert r.header.parent_agency.value == "UBND TINH PONG NAI"
+
+
+@pytest.mark.parametrize("text", ["", "hello world, this is an English page.", "\x00\x01 ###", "a" * 10000])
+def test_not_a_plan(text: str) -> None:
+    r = parse_text(text)
+    assert r.warnings and r.header.doc_type.value is None and not r.legal_acts
+
+
+@pytest.mark.parametrize("name", ["002", "004"])
+def test_gold_headers_exact(shared, name: str) -> None:
+    from bench.parse_bench import HEADER_FIELDS, norm
+
+    gold = json.loads((shared / f"gold/extract/{name}.json").read_text())
+    text = sorted((shared / "seeds").glob(f"{name}_*.txt"))[0].read_text(encoding="utf-8")
+    r = parse_text(text)
+    for f in HEADER_FIELDS:
+        if f in gold["header"]:
+            assert norm(getattr(r.header, f).value) == norm(gold["header"][f]), f
