@@ -11,7 +11,7 @@ import re
 
 # segment as OCR prints it -> the official abbreviation
 SEGMENT_FIXES = {
-    "ND": "NĐ", "NP": "NĐ", "QD": "QĐ", "QP": "QĐ", "HDND": "HĐND", "HPND": "HĐND",
+    "ND": "NĐ", "NP": "NĐ", "NB": "NĐ", "QD": "QĐ", "QP": "QĐ", "QB": "QĐ", "HDND": "HĐND", "HPND": "HĐND",
 }
 _SEGMENT = re.compile(r"[A-Za-zĐđ]+")
 _CODE = re.compile(r"^(?=.*[/\-])[\w/\-.]+$|^\d[\d.,/:\-]*$")

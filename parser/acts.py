@@ -37,7 +37,7 @@ DATE_NUM = re.compile(r"^\s*,?\s*(?:ban hanh\s+)?ngay\s*(\d{1,2})\s*[/.-]\s*(\d{
 DATE_WORDS = re.compile(r"^\s*,?\s*(?:ban hanh\s+)?ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
 ISSUER = re.compile(r"^\s*,?\s*(?:cua|do)\s+(?P<who>[^,;:.()]{3,80}?)(?=\s+(?:ve|quy dinh|huong dan|ban hanh|phe duyet|thuc hien|sua doi)\b|[,;:.(]|\n|$)")
 SUBJECT = re.compile(r"^\s*,?\s*(?:ve viec|ve|quy dinh|huong dan)\s+(?P<what>[^;]{3,220}?)(?=;|\.\s|\n\n|$)")
-FIX_SEGMENTS = {"ND": "NĐ", "QD": "QĐ", "QP": "QĐ", "NP": "NĐ", "HDND": "HĐND", "TTG": "TTg",
+FIX_SEGMENTS = {"ND": "NĐ", "QD": "QĐ", "QP": "QĐ", "NP": "NĐ", "NB": "NĐ", "QB": "QĐ", "HDND": "HĐND", "TTG": "TTg",
                 "TTR": "TTr", "CTR": "CTr"}
 
 

@@ -19,6 +19,7 @@ UNIT_HEAD = re.compile(
 VERBS = re.compile(r"\b(chu tri|lam dau moi|la dau moi|co trach nhiem|co nhiem vu|chiu trach nhiem|"
                    r"tham muu|phoi hop|chu dong|can cu|to chuc|trien khai|thuc hien|theo doi|"
                    r"huong dan|bao cao|xay dung|cung cap|dam bao)\b")
+_TCTH = re.compile(r"to chuc\s+th\w{0,3}\s+h\w{1,3}n")  # "tổ chức thực hiện", OCR-tolerant
 LEAD_VERBS = ("chu tri", "lam dau moi", "la dau moi", "tham muu", "chiu trach nhiem")
 CADENCE = re.compile(r"(dinh ky\s+(?:hang|hàng|hằng)?\s*(?:thang|quy|nam|tuan)|"
                      r"\d+\s*thang,\s*\d+\s*thang(?:,\s*\d+\s*thang)?\s*(?:va|,)\s*nam|"
@@ -53,7 +54,7 @@ def _next_sentence(doc: Doc, pos: int) -> str:
 
 def parse_responsibilities(doc: Doc, sections: list[Section]) -> list[Responsibility]:
     start = next((i for i, s in enumerate(sections) if s.level == 1 and
-                  "to chuc thuc hien" in doc.folded[_abs(doc, s.span):_abs(doc, s.span) + s.span.end - s.span.start]), None)
+                  _TCTH.search(doc.folded[_abs(doc, s.span):_abs(doc, s.span) + s.span.end - s.span.start])), None)
     if start is None:
         return []
     a = _abs(doc, sections[start].span)
