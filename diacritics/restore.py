@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ingest.orthography import marked_rate
 from ocr.models import OcrPage
 
+from .channel import MarkCosts
 from .decode import Decoder
 from .lm import BOS
 from .model import MODEL_PATH, Model, lm_from_texts, load
@@ -28,11 +30,20 @@ class Restorer:
 
     def restore(self, lines: Sequence[str]) -> list[RestoredLine]:
         decoder = Decoder.for_lines(self.model, list(lines))
+        legacy = Decoder(self.model, MarkCosts.for_text(0.0))
         out, ctx = [], (BOS, BOS)
         for line in lines:
-            restored, ctx = _restore_line(decoder, line, ctx)
+            # a line of several words without a single mark is legacy damage even on a
+            # page that is otherwise good Vietnamese
+            use = legacy if _unmarked(line) else decoder
+            restored, ctx = _restore_line(use, line, ctx)
             out.append(restored)
         return out
+
+
+def _unmarked(line: str) -> bool:
+    words = [w for w in line.split() if w.isalpha() and not w.isupper()]
+    return len(words) >= 4 and marked_rate(line) == 0.0
 
 
 def _restore_line(decoder: Decoder, raw: str, ctx: tuple[str, str]
