@@ -86,7 +86,7 @@ def atomic_write(path: Path, data: bytes) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise OutputError(f"cannot write here: {exc.strerror}", path=path.parent) from exc
+        raise OutputError(f"cannot write here: {(exc.strerror or str(exc)).lower()}", path=path.parent) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -95,7 +95,7 @@ def atomic_write(path: Path, data: bytes) -> Path:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write: {exc.strerror or exc}", path=path) from exc
+        raise OutputError(f"cannot write: {(exc.strerror or str(exc)).lower()}", path=path) from exc
     return path
 
 
