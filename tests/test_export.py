@@ -12,7 +12,15 @@ import pyarrow.parquet as pq
 import pytest
 
 from diacritics import restore_page
-from export import DocumentResult, SCHEMAS, document_json, load_db, load_results, show, write_document, write_tables
+from export import (
+    SCHEMAS,
+    DocumentResult,
+    load_db,
+    load_results,
+    show,
+    write_document,
+    write_tables,
+)
 from ingest import load
 from ocr import ocr_page
 from parser import parse
