@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from .jsondoc import SCHEMA_VERSION, atomic_write, read_documents
 
 TABLES_DIR = "tables"
-S, I, F, B, D = pa.string(), pa.int32(), pa.float32(), pa.bool_(), pa.date32()
+S, INT, F, B, D = pa.string(), pa.int32(), pa.float32(), pa.bool_(), pa.date32()
 
 
 def _schema(*fields: tuple[str, pa.DataType]) -> pa.Schema:
@@ -27,29 +27,29 @@ def _schema(*fields: tuple[str, pa.DataType]) -> pa.Schema:
 
 
 SCHEMAS: dict[str, pa.Schema] = {
-    "documents": _schema(("doc_id", S), ("path", S), ("kind", S), ("encoding", S), ("n_pages", I),
+    "documents": _schema(("doc_id", S), ("path", S), ("kind", S), ("encoding", S), ("n_pages", INT),
                          ("pipeline_version", S), ("schema_version", S), ("doc_type", S),
                          ("number", S), ("symbol", S), ("parent_agency", S), ("agency", S),
                          ("place", S), ("date", D), ("date_partial", S), ("title", S),
-                         ("signer_name", S), ("signer_title", S), ("n_legal_acts", I),
+                         ("signer_name", S), ("signer_title", S), ("n_legal_acts", INT),
                          ("warnings", S)),
-    "pages": _schema(("doc_id", S), ("seq", I), ("page", I), ("source", S), ("dpi", I),
-                     ("width", I), ("height", I), ("mean_conf", F), ("n_words", I),
+    "pages": _schema(("doc_id", S), ("seq", INT), ("page", INT), ("source", S), ("dpi", INT),
+                     ("width", INT), ("height", INT), ("mean_conf", F), ("n_words", INT),
                      ("steps", S), ("raw_text", S), ("text", S)),
-    "legal_acts": _schema(("doc_id", S), ("seq", I), ("number", S), ("kind", S), ("date", D),
+    "legal_acts": _schema(("doc_id", S), ("seq", INT), ("number", S), ("kind", S), ("date", D),
                           ("issuer", S), ("subject", S), ("role", S), ("completed", B),
-                          ("n_mentions", I)),
-    "act_mentions": _schema(("doc_id", S), ("seq", I), ("number", S), ("page", I), ("start", I),
-                            ("end", I), ("section", S), ("role", S), ("text", S)),
-    "audiences": _schema(("doc_id", S), ("seq", I), ("name", S), ("section", S), ("page", I),
-                         ("start", I), ("end", I)),
-    "responsibilities": _schema(("doc_id", S), ("seq", I), ("unit", S), ("role", S),
+                          ("n_mentions", INT)),
+    "act_mentions": _schema(("doc_id", S), ("seq", INT), ("number", S), ("page", INT), ("start", INT),
+                            ("end", INT), ("section", S), ("role", S), ("text", S)),
+    "audiences": _schema(("doc_id", S), ("seq", INT), ("name", S), ("section", S), ("page", INT),
+                         ("start", INT), ("end", INT)),
+    "responsibilities": _schema(("doc_id", S), ("seq", INT), ("unit", S), ("role", S),
                                 ("source", S), ("cadence", S), ("timing", S), ("task_group", S),
-                                ("tasks", S), ("page", I), ("start", I), ("end", I)),
-    "sections": _schema(("doc_id", S), ("seq", I), ("number", S), ("title", S), ("level", I),
-                        ("parent", I), ("page", I), ("start", I), ("end", I)),
-    "tokens": _schema(("doc_id", S), ("seq", I), ("page", I), ("line", I), ("start", I),
-                      ("end", I), ("original", S), ("restored", S), ("confidence", F),
+                                ("tasks", S), ("page", INT), ("start", INT), ("end", INT)),
+    "sections": _schema(("doc_id", S), ("seq", INT), ("number", S), ("title", S), ("level", INT),
+                        ("parent", INT), ("page", INT), ("start", INT), ("end", INT)),
+    "tokens": _schema(("doc_id", S), ("seq", INT), ("page", INT), ("line", INT), ("start", INT),
+                      ("end", INT), ("original", S), ("restored", S), ("confidence", F),
                       ("kind", S)),
 }
 

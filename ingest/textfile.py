@@ -8,6 +8,7 @@ well-formed Vietnamese syllables (ingest.orthography), the best one wins.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import unicodedata
 
 from .legacy import decode_tcvn3, decode_vni
@@ -85,15 +86,11 @@ def _decode_8bit(data: bytes) -> tuple[str, str]:
     if not _is_texty(latin):
         raise UndecodableText("not UTF-8, UTF-16, Windows-1258, TCVN3 or VNI text")
     cands: list[tuple[str, str]] = []
-    try:
+    with contextlib.suppress(UnicodeDecodeError):
         cands.append(("windows-1258", data.decode("cp1258")))
-    except UnicodeDecodeError:
-        pass
     cands += [("tcvn3", decode_tcvn3(latin))]
-    try:
+    with contextlib.suppress(UnicodeDecodeError):  # cp1252 leaves 5 bytes undefined
         cands.append(("vni", decode_vni(data.decode("cp1252"))))
-    except UnicodeDecodeError:
-        pass
     name, text = _best(cands)
     if syllable_rate(text) < 0.3 and any(c.isalpha() for c in text[:2000]):
         raise UndecodableText("bytes are not valid UTF-8, and no Vietnamese 8-bit encoding fits")
