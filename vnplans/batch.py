@@ -240,10 +240,8 @@ def _todo(run: Run, files: list[Path]) -> Iterator[str]:
 
 def _write_tables(out_dir: Path, run: Run) -> tuple[Path, ...]:
     """Rebuild the Parquet tables from every document JSON in OUT (when export has them)."""
-    try:
-        from export import write_tables
-    except ImportError:
-        return ()
+    from export import write_tables
+
     try:
         return tuple(Path(p) for p in write_tables(out_dir))
     except OSError as exc:

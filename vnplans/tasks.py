@@ -53,10 +53,8 @@ def failed(path: str, exc: BaseException, doc_id: str = "") -> Entry:
 
 def write_result(out_dir: Path, result: DocumentResult) -> str:
     """Write the document JSON (atomically, by export) and return it relative to OUT."""
-    try:
-        from export import write_document
-    except ImportError:  # TEMPORARY until export.write_document lands
-        from vnplans._stopgap import write_document
+    from export import write_document
+
     try:
         target = Path(write_document(out_dir, result))
     except OSError as exc:
