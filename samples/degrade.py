@@ -18,8 +18,14 @@ from PIL import Image
 from .render import RenderedPage
 
 CONDITIONS: tuple[str, ...] = (
-    "clean", "degraded", "lowres200", "uneven_light", "bleed_through", "low_contrast",
-    "phone_photo", "seal",
+    "clean",
+    "degraded",
+    "lowres200",
+    "uneven_light",
+    "bleed_through",
+    "low_contrast",
+    "phone_photo",
+    "seal",
 )
 
 
@@ -70,8 +76,9 @@ def degraded(page: RenderedPage, rng: np.random.Generator) -> RenderedPage:
 
 def lowres200(page: RenderedPage, rng: np.random.Generator) -> RenderedPage:
     f = 200 / page.dpi
-    img = page.image.resize((round(page.image.width * f), round(page.image.height * f)),
-                            Image.Resampling.LANCZOS)
+    img = page.image.resize(
+        (round(page.image.width * f), round(page.image.height * f)), Image.Resampling.LANCZOS
+    )
     return replace(page, image=_jpeg(img, 80), dpi=200)
 
 
@@ -100,14 +107,19 @@ def phone_photo(page: RenderedPage, rng: np.random.Generator) -> RenderedPage:
     h, w = a.shape[:2]
     pad = int(0.06 * w)
     canvas = np.full((h + 2 * pad, w + 2 * pad, 3), (90, 80, 70), np.float32)
-    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
     tilt = math.tan(math.radians(rng.uniform(2.5, 5.0))) * w * 0.5
     jit = rng.uniform(-0.4, 0.4, (4, 2)) * tilt
-    dst = np.float32([[pad, pad], [pad + w, pad], [pad + w, pad + h], [pad, pad + h]])
-    dst += np.float32([[tilt, 0], [-tilt * 0.3, 0], [0, 0], [0, 0]]) + jit.astype(np.float32)
+    dst = np.array(
+        [[pad, pad], [pad + w, pad], [pad + w, pad + h], [pad, pad + h]], dtype=np.float32
+    )
+    dst += np.array([[tilt, 0], [-tilt * 0.3, 0], [0, 0], [0, 0]], dtype=np.float32) + jit.astype(
+        np.float32
+    )
     m = cv2.getPerspectiveTransform(src, dst)
-    warped = cv2.warpPerspective(a, m, (canvas.shape[1], canvas.shape[0]),
-                                 borderMode=cv2.BORDER_TRANSPARENT, dst=canvas)
+    warped = cv2.warpPerspective(
+        a, m, (canvas.shape[1], canvas.shape[0]), borderMode=cv2.BORDER_TRANSPARENT, dst=canvas
+    )
     warped = warped * _gradient(warped.shape[0], warped.shape[1], rng, 0.55)
     warped = _blur(_noise(warped, rng, 8), 1.0)
     return replace(page, image=_jpeg(_img(warped), 70))

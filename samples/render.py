@@ -17,11 +17,29 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ingest.orthography import strip_marks
 
+from .grid import TableTruth, draw_table, wrap
+from .seal import draw_seal
+from .table import TableSpec, auto_widths, find_table, parse_table
+
 FONT_FILES = {
-    "liberation": ("liberation2/LiberationSerif-Regular.ttf", "liberation2/LiberationSerif-Bold.ttf",
-                   "liberation2/LiberationSerif-Italic.ttf"),
-    "dejavu": ("dejavu/DejaVuSerif.ttf", "dejavu/DejaVuSerif-Bold.ttf", "dejavu/DejaVuSerif-Italic.ttf"),
-    "freefont": ("freefont/FreeSerif.ttf", "freefont/FreeSerifBold.ttf", "freefont/FreeSerifItalic.ttf"),
+    "liberation": (
+        "liberation2/LiberationSerif-Regular.ttf",
+        "liberation2/LiberationSerif-Bold.ttf",
+        "liberation2/LiberationSerif-Italic.ttf",
+        "liberation2/LiberationSerif-BoldItalic.ttf",
+    ),
+    "dejavu": (
+        "dejavu/DejaVuSerif.ttf",
+        "dejavu/DejaVuSerif-Bold.ttf",
+        "dejavu/DejaVuSerif-Italic.ttf",
+        "dejavu/DejaVuSerif-BoldItalic.ttf",
+    ),
+    "freefont": (
+        "freefont/FreeSerif.ttf",
+        "freefont/FreeSerifBold.ttf",
+        "freefont/FreeSerifItalic.ttf",
+        "freefont/FreeSerifBoldItalic.ttf",
+    ),
 }
 FONT_DIR = "/usr/share/fonts/truetype/"
 MM = 1 / 25.4  # inches per millimetre
@@ -42,23 +60,6 @@ class Style:
 
 
 @dataclass(frozen=True)
-class CellTruth:
-    row: int
-    col: int
-    text: str
-    row_span: int = 1
-    col_span: int = 1
-
-
-@dataclass(frozen=True)
-class TableTruth:
-    n_rows: int
-    n_cols: int
-    cells: tuple[CellTruth, ...]
-    box: tuple[int, int, int, int]
-
-
-@dataclass(frozen=True)
 class RenderedPage:
     image: Image.Image
     truth: str
@@ -71,7 +72,8 @@ class Item:
     """One printed line: where it goes and how it looks."""
 
     text: str
-    kind: str  # "left", "right", "title", "body", "heading", "recipients", "signature"
+    kind: str  # "left", "right", "title", "body", "heading", "table", "recipients", "signature"
+    table: TableSpec | None = None
 
 
 @lru_cache(maxsize=64)
@@ -79,17 +81,30 @@ def font(name: str, px: int, weight: int = 0) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(FONT_DIR + FONT_FILES[name][weight], px)
 
 
-_TYPES = ("KE HOACH", "QUYET DINH", "CONG VAN", "CHI THI", "TO TRINH", "THONG BAO", "BAO CAO",
-          "GIAY PHEP", "NGHI DINH", "NGHI QUYET", "CHUONG TRINH", "HUONG DAN")
+_TYPES = (
+    "KE HOACH",
+    "QUYET DINH",
+    "CONG VAN",
+    "CHI THI",
+    "TO TRINH",
+    "THONG BAO",
+    "BAO CAO",
+    "GIAY PHEP",
+    "NGHI DINH",
+    "NGHI QUYET",
+    "CHUONG TRINH",
+    "HUONG DAN",
+)
 _MOTTO = re.compile(r"(C[OỘ]NG HO[AÀ]|CỘNG HÒA|CỘNG HOÀ|Độc lập|Đ[ộo]c l[ậa]p)")
 _DATE = re.compile(r"\S.*,\s*ngày\b")
+_RULE = re.compile(r"^[-–—_=.·*\s]+$")
 _HEADING = re.compile(r"^([IVX]+\.|\d+(\.\d+)*\.|[a-zđ]\))\s")
 
 
 def classify(text: str) -> list[Item]:
     """Assign each non-blank line of a document to a layout role."""
     lines = [" ".join(ln.split()) for ln in text.splitlines()]
-    lines = [ln for ln in lines if ln]
+    lines = [ln for ln in lines if ln and not _RULE.match(ln)]
     t = next((i for i, ln in enumerate(lines) if strip_marks(ln).upper() in _TYPES), None)
     items: list[Item] = []
     if t is not None:
@@ -101,12 +116,30 @@ def classify(text: str) -> list[Item]:
             j += 1
     else:
         j = 0
-    tail = next((i for i in range(j, len(lines)) if strip_marks(lines[i]).startswith("Noi nhan")), None)
-    for para in _paragraphs(lines[j:tail]):
-        heading = bool(re.match(r"^[IVX]+\.\s", para)) or (_HEADING.match(para) and len(para) < 70)
-        items.append(Item(para, "heading" if heading else "body"))
+    tail = next(
+        (i for i in range(j, len(lines)) if strip_marks(lines[i]).startswith("Noi nhan")), None
+    )
+    items += _body(lines[j:tail])
     if tail is not None:
         items += _closing(lines[tail:])
+    return items
+
+
+def _body(lines: list[str]) -> list[Item]:
+    """Paragraphs and headings, with any flattened table recovered as a table item."""
+    items: list[Item] = []
+    while lines:
+        span = find_table(lines)
+        cut = span[0] if span else len(lines)
+        for para in _paragraphs(lines[:cut]):
+            heading = bool(re.match(r"^[IVX]+\.\s", para)) or (
+                _HEADING.match(para) and len(para) < 70
+            )
+            items.append(Item(para, "heading" if heading else "body"))
+        if span is None:
+            break
+        items.append(Item("", "table", parse_table(lines[span[0] : span[1]])))
+        lines = lines[span[1] :]
     return items
 
 
@@ -117,11 +150,21 @@ def _paragraphs(lines: list[str]) -> list[str]:
     out: list[str] = []
     for ln in lines:
         starts = ln.startswith(("-", "+", "*", "•")) or _HEADING.match(ln) or _starts_body(ln)
-        if out and not starts and not out[-1].endswith((".", ";", ":")):
+        ended = out and (
+            out[-1].endswith((".", ";", ":")) and not ln[:1].islower() or _is_heading(out[-1])
+        )
+        if out and not starts and not ended:
             out[-1] = f"{out[-1]} {ln}"
         else:
             out.append(ln)
     return out
+
+
+def _is_heading(line: str) -> bool:
+    """A numbered line much shorter than a wrapped source line, or in capitals: a heading,
+    which the next line never continues."""
+    m = _HEADING.match(line)
+    return m is not None and (len(line) < 45 or line[m.end() :].isupper())
 
 
 def _starts_body(line: str) -> bool:
@@ -134,7 +177,7 @@ def _header(lines: list[str]) -> list[Item]:
         m = _MOTTO.search(ln)
         if m and m.start() > 0:
             left.append(ln[: m.start()].strip())
-            right.append(ln[m.start():].strip())
+            right.append(ln[m.start() :].strip())
         elif m or _DATE.match(ln):
             right.append(ln)
         else:
@@ -200,20 +243,14 @@ class _Canvas:
             f = font(self.style.font, px, weight)
         return f
 
-    def centred(self, s: str, x0: int, x1: int, y: int, weight: int = 0, px: int | None = None) -> None:
+    def centred(
+        self, s: str, x0: int, x1: int, y: int, weight: int = 0, px: int | None = None
+    ) -> None:
         f = self.fit(s, x1 - x0, weight, px or self.px)
         self.text(round((x0 + x1 - f.getlength(s)) / 2), y, s, f)
 
     def wrap(self, s: str, width: int, f: ImageFont.FreeTypeFont) -> list[str]:
-        out, cur = [], ""
-        for word in s.split():
-            cand = f"{cur} {word}".strip()
-            if cur and f.getlength(cand) > width:
-                out.append(cur)
-                cur = word
-            else:
-                cur = cand
-        return out + ([cur] if cur else [])
+        return wrap(s, width, f)
 
     def justified(self, s: str, y: int, f: ImageFont.FreeTypeFont, x0: int, x1: int) -> None:
         words = s.split()
@@ -225,34 +262,55 @@ class _Canvas:
         self.pages[-1][1].append(s)
 
 
+def _rule(c: _Canvas, x_mid: int, y: int, length: float) -> None:
+    """A short horizontal rule (under the agency, the motto, the title): no text, no truth."""
+    w = max(1, c.style.dpi // 150)
+    c.draw.line(
+        (round(x_mid - length / 2), y, round(x_mid + length / 2), y), fill=(0, 0, 0), width=w
+    )
+
+
 def _draw_header(c: _Canvas, items: list[Item]) -> None:
+    """Agency block left (parent regular, issuing agency bold, then `Số:`), national
+    motto right (bold, ruled under) with the place and date in italics."""
     split = c.left + round(0.42 * (c.right - c.left))
-    y0 = c.y
-    hp = round(c.px * 0.95)
-    for k, it in enumerate(i for i in items if i.kind == "left"):
-        c.centred(it.text, c.left - round(12 * MM * c.style.dpi), split, y0 + k * c.lh,
-                  weight=1 if k == 1 else 0, px=hp)
-    nl = sum(i.kind == "left" for i in items)
-    for k, it in enumerate(i for i in items if i.kind == "right"):
-        weight = 2 if _DATE.match(it.text) else 1
-        c.centred(it.text, split, c.right, y0 + k * c.lh, weight=weight, px=hp)
-    c.y = y0 + max(nl, sum(i.kind == "right" for i in items)) * c.lh + c.lh
+    lx0, y0, hp = c.left, c.y, round(c.px * 0.95)
+    left = [i.text for i in items if i.kind == "left"]
+    agency = [k for k, s in enumerate(left) if not s.startswith("Số")]
+    gap, y, ruled = c.lh // 2, y0, False
+    for k, s in enumerate(left):
+        bold = k in agency and (k > 0 or len(agency) == 1)
+        c.centred(s, lx0, split, y, weight=1 if bold else 0, px=hp)
+        y += c.lh
+        if agency and k == agency[-1] and not ruled:
+            _rule(c, (lx0 + split) // 2, y + c.lh // 10, c.lh * 2.5)
+            y, ruled = y + gap, True
+    ly, y, ruled = y, y0, False
+    for s in (i.text for i in items if i.kind == "right"):
+        c.centred(s, split, c.right, y, weight=2 if _DATE.match(s) else 1, px=hp)
+        y += c.lh
+        if s.startswith(("Độc lập", "Doc lap")) and not ruled:
+            _rule(c, (split + c.right) // 2, y + c.lh // 10, font(c.style.font, hp, 1).getlength(s))
+            y, ruled = y + gap, True
+    c.y = max(ly, y) + c.lh
 
 
 def _draw_body(c: _Canvas, items: list[Item]) -> None:
     f = font(c.style.font, c.px)
     fb = font(c.style.font, c.px, 1)
     indent = round(10 * MM * c.style.dpi)
-    for n, it in enumerate(items):
+    for _n, it in enumerate(items):
+        if it.table is not None:
+            draw_table(c, it.table, font)
+            continue
         ff = fb if it.kind == "heading" else f
         ind = indent
         lines = c.wrap(it.text, c.right - c.left - ind, ff)
         for k, ln in enumerate(lines):
             c.need(c.lh)
             x0 = c.left + (ind if k == 0 else 0)
-            nxt = items[n + 1] if n + 1 < len(items) else None
             full = ff.getlength(ln) > 0.8 * (c.right - x0)
-            if full and (k < len(lines) - 1 or (nxt is not None and nxt.kind == "body")):
+            if full and k < len(lines) - 1:
                 c.justified(ln, c.y, ff, x0, c.right)
             else:
                 c.text(x0, c.y, ln, ff)
@@ -260,53 +318,36 @@ def _draw_body(c: _Canvas, items: list[Item]) -> None:
 
 
 def _draw_closing(c: _Canvas, items: list[Item]) -> tuple[int, int] | None:
+    """Signature block at the right, then the `Nơi nhận` list at the left beside it
+    (truth in that order); returns where a seal would go."""
     rec = [i.text for i in items if i.kind == "recipients"]
     sig = [i.text for i in items if i.kind == "signature"]
     small = round(c.px * 0.85)
-    c.need(max(len(rec) * round(small * 1.3), (len(sig) + 4) * c.lh))
+    rh = round(small * 1.3)
+    c.need(max(len(rec) * rh, (len(sig) + 4) * c.lh))
     split = c.left + round(0.45 * (c.right - c.left))
     y0 = c.y + c.lh // 2
-    for k, s in enumerate(rec):
-        f = c.fit(s, split - c.left, 3 if k == 0 else 0, small) if k else font(c.style.font, small, 1)
-        c.text(c.left, y0 + k * round(small * 1.3), s, f)
-    centre = None
+    named = len(sig) > 1 and not sig[-1].isupper()  # the signer's name, below the signing space
+    y = y0
     for k, s in enumerate(sig):
-        gap = 4 * c.lh if k == len(sig) - 1 and len(sig) > 1 else 0
-        y = y0 + k * c.lh + gap
+        y += 4 * c.lh if named and k == len(sig) - 1 else 0
         c.centred(s, split, c.right, y, weight=1)
-        centre = ((split + c.right) // 2, y0 + c.lh * max(1, len(sig) - 1))
-    c.y = y0 + max(len(rec) * round(small * 1.3), (len(sig) + 4) * c.lh)
+        y += c.lh
+    titles = len(sig) - named
+    centre = ((split + c.right) // 2 - c.lh, y0 + titles * c.lh + 2 * c.lh) if sig else None
+    for k, s in enumerate(rec):
+        weight = 3 if k == 0 and s.startswith("Nơi nhận") else 0
+        c.text(c.left, y0 + k * rh, s, c.fit(s, split - c.left, weight, small))
+    c.y = max(y0 + len(rec) * rh, y + (0 if named else 4 * c.lh))
     return centre
 
 
-def draw_seal(img: Image.Image, centre: tuple[int, int], dpi: int) -> None:
-    """A red round seal (two rings, a star, ring marks) multiplied over the page."""
-    r = round(0.75 * dpi)
-    layer = Image.new("RGB", img.size, "white")
-    d = ImageDraw.Draw(layer)
-    red = (205, 35, 40)
-    x, y = centre
-    w = max(3, dpi // 60)
-    d.ellipse((x - r, y - r, x + r, y + r), outline=red, width=w)
-    d.ellipse((x - r * 0.68, y - r * 0.68, x + r * 0.68, y + r * 0.68), outline=red, width=w)
-    for k in range(0, 360, 9):
-        import math
-
-        a = math.radians(k)
-        x0, y0 = x + math.cos(a) * r * 0.74, y + math.sin(a) * r * 0.74
-        x1, y1 = x + math.cos(a) * r * 0.92, y + math.sin(a) * r * 0.92
-        d.line((x0, y0, x1, y1), fill=red, width=w * 2)
-    star = [(x + r * 0.3 * math.cos(math.radians(90 + 144 * k)),
-             y - r * 0.3 * math.sin(math.radians(90 + 144 * k))) for k in range(5)]
-    d.polygon(star, fill=red)
-    from PIL import ImageChops
-
-    img.paste(ImageChops.multiply(img, layer))
-
-
 def _finish(c: _Canvas) -> list[RenderedPage]:
-    return [RenderedPage(img, "\n".join(lines), c.style.dpi, tuple(tabs))
-            for img, lines, tabs in c.pages if lines or tabs]
+    return [
+        RenderedPage(img, "\n".join(lines), c.style.dpi, tuple(tabs))
+        for img, lines, tabs in c.pages
+        if lines or tabs
+    ]
 
 
 def render_document(text: str, style: Style = Style()) -> list[RenderedPage]:
@@ -319,12 +360,18 @@ def render_document(text: str, style: Style = Style()) -> list[RenderedPage]:
     for it in (i for i in items if i.kind == "title"):
         c.centred(it.text, c.left, c.right, c.y, weight=1)
         c.y += c.lh
+    if any(i.kind == "title" for i in items):
+        _rule(c, (c.left + c.right) // 2, c.y + c.lh // 5, c.lh * 3)
+        c.y += c.lh // 3
     c.y += c.lh // 2
-    _draw_body(c, [i for i in items if i.kind in ("body", "heading")])
+    _draw_body(c, [i for i in items if i.kind in ("body", "heading", "table")])
     closing = [i for i in items if i.kind in ("recipients", "signature")]
     centre = _draw_closing(c, closing) if closing else None
     if style.seal and centre is not None:
-        draw_seal(c.pages[-1][0], centre, style.dpi)
+        agency = " * ".join(
+            i.text for i in items if i.kind == "left" and not i.text.startswith("Số")
+        )
+        draw_seal(c.pages[-1][0], centre, style.dpi, agency)
     return _finish(c)
 
 
@@ -337,4 +384,24 @@ def render_lines(lines: list[str], style: Style = Style()) -> list[RenderedPage]
             c.need(c.lh)
             c.text(c.left, c.y, ln, f)
             c.y += c.lh
+    return _finish(c)
+
+
+def render_table(
+    rows: list[list[str]],
+    style: Style = Style(),
+    widths: list[float] | None = None,
+    group_rows: set[int] | frozenset[int] = frozenset(),
+) -> list[RenderedPage]:
+    """A ruled table alone (row 0 the header, `group_rows` spanning the width after their
+    label), continued on further pages when long; widths default to the text lengths."""
+    if not rows or not rows[0]:
+        raise ValueError("render_table needs a header row")
+    n = len(rows[0])
+    if widths is not None and len(widths) != n:
+        raise ValueError(f"{len(widths)} widths for {n} columns")
+    w = tuple(x / sum(widths) for x in widths) if widths else auto_widths(rows, group_rows)
+    spec = TableSpec(tuple(tuple(r) for r in rows), frozenset(group_rows), w)
+    c = _Canvas(style)
+    draw_table(c, spec, font)
     return _finish(c)
