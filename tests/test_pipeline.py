@@ -54,6 +54,8 @@ def test_process_document_runs_each_stage(restore: bool, parse: bool) -> None:
     ("Ke hoach trien khai cong tac pho bien, giao duc phap luat\n", False),
     ("KÕ ho¹ch triÓn khai c«ng t¸c phæ biÕn ph¸p luËt\n", False),  # TCVN3 mojibake
     ("   \n12/2025\n", True),  # nothing to restore
+    ("UBND TỈNH LÀO CAI\nSố: 12/KH-UBND\nKẾ HOẠCH triển khai công tác năm 2025\n", True),  # acronyms
+    ("QUYÉT ĐINH về viêc ban hành quy chê phôi hop\n", False),  # OCR damage
 ])
 def test_already_vietnamese(text: str, good: bool) -> None:
     assert already_vietnamese(text) is good

@@ -83,14 +83,17 @@ SYLLABLE_SHARE = 0.9  # and nearly every word is a well-formed syllable (mojibak
 
 def already_vietnamese(text: str) -> bool:
     """Text that needs no restoration: most words carry marks and nearly all are
-    well-formed Vietnamese syllables (a clean text file or accepted PDF text layer)."""
-    from ingest import syllable_rate
+    well-formed Vietnamese syllables (a clean text file or accepted PDF text layer).
+    ASCII capitals (UBND, KH, CP) are acronyms, not syllables, so they do not count."""
+    from ingest import is_syllable
 
     words = _WORD.findall(text)[:4000]
     if not words:
         return True
-    marked = sum(any(ord(c) > 127 for c in w) for w in words) / len(words)
-    return marked >= MARKED_SHARE and syllable_rate(text) >= SYLLABLE_SHARE
+    marked = sum(not w.isascii() for w in words) / len(words)
+    plain = [w for w in words if not (w.isupper() and w.isascii() and len(w) > 1)]
+    syllables = sum(is_syllable(w) for w in plain) / max(1, len(plain))
+    return marked >= MARKED_SHARE and syllables >= SYLLABLE_SHARE
 
 
 def restore_pages(pages: Iterable[OcrPage], options: PipelineOptions) -> tuple[RestoredPage, ...]:
