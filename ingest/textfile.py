@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import re
 import unicodedata
+from collections.abc import Callable
 
 from .legacy import decode_tcvn3, decode_vni
 from .orthography import syllable_rate
@@ -35,27 +37,58 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Letters only real Unicode Vietnamese has (ă â đ ê ô ơ ư with tones live above U+00FF):
+# a text holding them is not legacy mojibake, whose every character is a Latin-1/cp1252 one.
+_UNICODE_VIET = re.compile(r"[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169"
+                           r"\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]|[aeiouyAEIOUY][\u0300-\u0323]")
+_LATIN1_HIGH = re.compile(r"[\x80-\xff]")
+SCORE_SAMPLE = 6000  # characters scored per candidate: enough to decide, cheap on big files
+
+
 def _is_texty(text: str) -> bool:
     """Reject binary junk: control characters other than whitespace and form feed."""
-    if not text:
-        return True
-    bad = sum(1 for c in text[:20000] if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f")
-    return bad <= 0.001 * min(len(text), 20000)
+    sample = text[:20000]
+    return len(_CONTROL.findall(sample)) <= 0.001 * len(sample)
 
 
-def _legacy_candidates(text: str) -> list[tuple[str, str]]:
-    return [("tcvn3", decode_tcvn3(text)), ("vni", decode_vni(text))]
+def _tcvn3(data: bytes) -> str:
+    return decode_tcvn3(data.decode("latin-1"))
 
 
-def _best(cands: list[tuple[str, str]]) -> tuple[str, str]:
-    """The candidate that reads most like Vietnamese; the first one wins ties."""
-    best = cands[0]
-    best_score = syllable_rate(best[1])
-    for name, text in cands[1:]:
-        score = syllable_rate(text)
-        if score > best_score + 0.02:
-            best, best_score = (name, text), score
-    return best
+def _vni(data: bytes) -> str:
+    return decode_vni(data.decode("cp1252"))  # cp1252 leaves 5 bytes undefined: may raise
+
+
+def _cp1258(data: bytes) -> str:
+    return data.decode("cp1258")
+
+
+def _utf8(data: bytes) -> str:
+    """The text as it stands (used only for already-decoded mojibake re-read as bytes)."""
+    return data.decode("cp1252", errors="replace")
+
+
+_Decoder = Callable[[bytes], str]
+_LEGACY: tuple[tuple[str, _Decoder], ...] = (("tcvn3", _tcvn3), ("vni", _vni))
+
+
+def _best(data: bytes, cands: tuple[tuple[str, _Decoder], ...]) -> tuple[str, str]:
+    """(name, text) of the reading that looks most like Vietnamese. Candidates are scored
+    on a sample (decoding a large file three times over would be slow); the first one
+    wins ties; a reading that fails on the bytes is out."""
+    best: tuple[str, _Decoder] | None = None
+    best_score = -1.0
+    for name, conv in cands:
+        try:
+            score = syllable_rate(conv(data[:SCORE_SAMPLE]))
+        except UnicodeDecodeError:
+            continue
+        if best is None or score > best_score + 0.02:
+            best, best_score = (name, conv), score
+    if best is None:
+        raise UndecodableText("bytes fit none of the supported encodings")
+    return best[0], best[1](data)
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -75,24 +108,29 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return _decode_8bit(data)
     if not _is_texty(text):
         raise UndecodableText("binary content (control characters), not text")
-    if any("\x80" <= c <= "\xff" for c in text):  # mojibake saved as UTF-8
-        name, fixed = _best([("utf-8", text), *_legacy_candidates(text)])
-        return _finish(fixed, name if name == "utf-8" else f"utf-8+{name}")
+    if _LATIN1_HIGH.search(text) and not _UNICODE_VIET.search(text):  # mojibake saved as UTF-8
+        name, fixed = _best(_as_bytes(text), (("utf-8", _utf8), *_LEGACY))
+        if name == "utf-8":
+            return _finish(text, "utf-8")
+        return _finish(fixed, f"utf-8+{name}")
     return _finish(text, "utf-8")
 
 
+def _as_bytes(text: str) -> bytes:
+    """The bytes a legacy text was before someone read it as cp1252 (or Latin-1) and saved
+    it as UTF-8."""
+    try:
+        return text.encode("cp1252")
+    except UnicodeEncodeError:
+        return text.encode("latin-1", errors="replace")
+
+
 def _decode_8bit(data: bytes) -> tuple[str, str]:
-    latin = data.decode("latin-1")
-    if not _is_texty(latin):
-        raise UndecodableText("not UTF-8, UTF-16, Windows-1258, TCVN3 or VNI text")
-    cands: list[tuple[str, str]] = []
-    with contextlib.suppress(UnicodeDecodeError):
-        cands.append(("windows-1258", data.decode("cp1258")))
-    cands += [("tcvn3", decode_tcvn3(latin))]
-    with contextlib.suppress(UnicodeDecodeError):  # cp1252 leaves 5 bytes undefined
-        cands.append(("vni", decode_vni(data.decode("cp1252"))))
-    name, text = _best(cands)
-    if syllable_rate(text) < 0.3 and any(c.isalpha() for c in text[:2000]):
+    if not _is_texty(data[:20000].decode("latin-1")):
+        raise UndecodableText("binary content (control characters): not UTF-8, UTF-16, "
+                              "Windows-1258, TCVN3 or VNI text")
+    name, text = _best(data, (("windows-1258", _cp1258), *_LEGACY))
+    if syllable_rate(text[:SCORE_SAMPLE]) < 0.3 and any(c.isalpha() for c in text[:2000]):
         raise UndecodableText("bytes are not valid UTF-8, and no Vietnamese 8-bit encoding fits")
     return _finish(text, name)
 
