@@ -91,42 +91,68 @@ class _Fragment:
         self.y0, self.rows, self.cells = y0, 0, []  # type: ignore[var-annotated]
 
 
-def draw_table(c: Any, spec: TableSpec, font: FontFn) -> None:
-    """Draw `spec` on canvas `c` (render._Canvas) from c.y down, across pages as needed."""
+Laid = tuple[list[tuple[int, int, list[str]]], int, ImageFont.FreeTypeFont]
+
+
+def _layout(c: Any, spec: TableSpec, edges: list[int], font: FontFn) -> list[Laid]:
+    """Per row: its cells' wrapped lines, its height, its font (header and groups bold)."""
     px = round(c.px * 0.92)
     regular, bold = font(c.style.font, px, 0), font(c.style.font, px, 1)
-    lh, pad, lw = round(px * 1.25), round(px * 0.35), max(1, c.style.dpi // 150)
-    total = c.right - c.left
-    edges = [c.left + round(sum(spec.widths[:k]) * total) for k in range(len(spec.widths) + 1)]
-    c.y += lh // 2
-    frag = _Fragment(c.y)
+    lh, pad = round(px * 1.25), round(px * 0.35)
+    rows: list[Laid] = []
     for r in range(len(spec.rows)):
-        heavy = r == 0 or r in spec.group_rows
-        f = bold if heavy else regular
+        f = bold if r == 0 or r in spec.group_rows else regular
         laid = [
             (col, span, wrap_cell(text, edges[col + span] - edges[col] - 2 * pad, f))
             for col, span, text in _cells(spec, r)
         ]
-        height = max(1, *(len(ls) for _, _, ls in laid)) * lh + 2 * pad
-        if c.y + height > c.bottom and frag.rows:
+        rows.append((laid, max(1, *(len(ls) for _, _, ls in laid)) * lh + 2 * pad, f))
+    return rows
+
+
+def draw_table(c: Any, spec: TableSpec, font: FontFn) -> None:
+    """Draw `spec` on canvas `c` (render._Canvas) from c.y down, across pages as needed;
+    the header and group rows stay with the row after them."""
+    total = c.right - c.left
+    edges = [c.left + round(sum(spec.widths[:k]) * total) for k in range(len(spec.widths) + 1)]
+    rows = _layout(c, spec, edges, font)
+    c.y += c.lh // 3
+    frag = _Fragment(c.y)
+    for r, (laid, height, f) in enumerate(rows):
+        keep = r == 0 or r in spec.group_rows
+        need = height + (rows[r + 1][1] if keep and r + 1 < len(rows) else 0)
+        if c.y + need > c.bottom and c.y > c.top:
             _close(c, frag, edges, len(spec.widths))
             c.new_page()
             frag = _Fragment(c.y)
-        for col, span, ls in laid:
-            x0, x1 = edges[col], edges[col + span]
-            c.draw.rectangle((x0, c.y, x1, c.y + height), outline=(0, 0, 0), width=lw)
-            centre = r == 0 or col == 0
-            for k, s in enumerate(ls):
-                x = (x0 + x1 - f.getlength(s)) / 2 if centre else x0 + pad
-                c.draw.text((round(x), c.y + pad + k * lh), s, font=f, fill=(0, 0, 0))
-            text = " ".join(ls)
-            frag.cells.append(CellTruth(frag.rows, col, text, 1, span))
-            if text:
-                c.pages[-1][1].append(text)
-        frag.rows += 1
+        _draw_row(c, frag, laid, edges, height, f, centre_all=r == 0)
         c.y += height
     _close(c, frag, edges, len(spec.widths))
-    c.y += lh // 2
+    c.y += c.lh // 3
+
+
+def _draw_row(
+    c: Any,
+    frag: _Fragment,
+    laid: list[tuple[int, int, list[str]]],
+    edges: list[int],
+    height: int,
+    f: ImageFont.FreeTypeFont,
+    centre_all: bool,
+) -> None:
+    """Ruled cells with their lines (labels and header centred); truth one cell per line."""
+    lh, pad, lw = round(f.size * 1.25), round(f.size * 0.35), max(1, c.style.dpi // 150)
+    for col, span, ls in laid:
+        x0, x1 = edges[col], edges[col + span]
+        c.draw.rectangle((x0, c.y, x1, c.y + height), outline=(0, 0, 0), width=lw)
+        for k, s in enumerate(ls):
+            x = (x0 + x1 - f.getlength(s)) / 2 if centre_all or col == 0 else x0 + pad
+            c.draw.text((round(x), c.y + pad + k * lh), s, font=f, fill=(0, 0, 0))
+        text = " ".join(ls)
+        frag.cells.append(CellTruth(frag.rows, col, text, 1, span))
+        if text:
+            c.pages[-1][1].append(text)
+    frag.rows += 1
 
 
 def _close(c: Any, frag: _Fragment, edges: list[int], n_cols: int) -> None:

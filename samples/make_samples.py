@@ -14,6 +14,7 @@ import io
 import json
 import shutil
 import sys
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from .render import RenderedPage, Style, render_document
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
+EPOCH = time.gmtime(1767225600)  # 2026-01-01, fixed so reruns are byte-identical
 
 # (output name, source text, style, condition, pages to keep or None for all, format)
 PLAN: tuple[tuple[str, str, Style, str, tuple[int, ...] | None, str], ...] = (
@@ -81,7 +83,8 @@ def _save(pages: list[RenderedPage], out: Path, fmt: str) -> None:
             if fmt == "pdf1"
             else [_as_jpeg(g, 55) for g in grey]
         )
-        ims[0].save(tmp, "PDF", resolution=dpi, save_all=True, append_images=ims[1:])
+        fixed = {"creationDate": EPOCH, "modDate": EPOCH}  # byte-identical reruns
+        ims[0].save(tmp, "PDF", resolution=dpi, save_all=True, append_images=ims[1:], **fixed)
     elif fmt == "png":
         pages[0].image.quantize(16).save(tmp, "PNG", optimize=True, dpi=(dpi, dpi))
     else:

@@ -376,11 +376,13 @@ def render_document(text: str, style: Style = Style()) -> list[RenderedPage]:
 
 
 def render_lines(lines: list[str], style: Style = Style()) -> list[RenderedPage]:
-    """Plain left-aligned lines (wrapped when too long), for OCR training pairs."""
+    """Plain left-aligned lines, one printed line per input line (a long one is set
+    smaller, down to 70 %, and wrapped only beyond that), for OCR training pairs."""
     c = _Canvas(style)
-    f = font(style.font, c.px)
     for raw in lines:
-        for ln in c.wrap(" ".join(raw.split()), c.right - c.left, f):
+        text = " ".join(raw.split())
+        f = c.fit(text, c.right - c.left, 0, c.px)
+        for ln in c.wrap(text, c.right - c.left, f):
             c.need(c.lh)
             c.text(c.left, c.y, ln, f)
             c.y += c.lh

@@ -115,9 +115,26 @@ def _fit_cost(line: str, cap: int | None) -> float:
 State = tuple[int, int, int]  # (lines consumed, last column filled, pass over the columns)
 
 
-def split_cells(lines: list[str], caps: list[int | None]) -> list[str]:
-    """Cut a row's lines into len(caps) cells (possibly empty), columns left to right, with
-    one wrap back to the first columns allowed (a row broken by a page break)."""
+def _underfull(a: str, b: str, cap: int | None) -> float:
+    """Line b's first word would have fitted after line a: a wrapping column would not have
+    broken there, so b likely starts another cell."""
+    if cap is None or a.endswith((".", ";", ":")) or b[:1] in "-+•":
+        return 0.0
+    return 1.0 if len(a) + 1 + len(b.split()[0]) <= 0.85 * cap else 0.0
+
+
+def split_cells(
+    lines: list[str], caps: list[int | None], dashed: list[bool] | None = None
+) -> list[str]:
+    """Cut a row's lines into len(caps) cells (possibly empty); see _segment."""
+    return [" ".join(c) for c in _segment(lines, caps, dashed)]
+
+
+def _segment(
+    lines: list[str], caps: list[int | None], dashed: list[bool] | None = None
+) -> list[list[str]]:
+    """The lines of each of len(caps) cells, columns left to right, with one wrap back to
+    the first columns allowed (a row broken by a page break)."""
     k, m = len(caps), len(lines)
     best: dict[State, tuple[float, State | None]] = {(0, -1, 0): (0.0, None)}
     for i in range(m):
@@ -127,24 +144,32 @@ def split_cells(lines: list[str], caps: list[int | None]) -> list[str]:
                 [(c, 1) for c in range(k)] if ps == 0 else []
             )
             for ncol, nps in moves:
-                base = cost + ((ncol - col - 1) * 2.0 if nps == ps else 4.0)
-                base += _start_cost(lines, i)
+                wrapped = nps != ps  # back to the first columns: the row went on after a page break
+                skip = (ncol - col - 1) * (0.3 if ps else 2.0)  # a continued row leaves cells empty
+                base = cost + (2.0 + (k - 1 - col) * 2.0 if wrapped else skip)
+                base += min(0.5, _start_cost(lines, i)) if wrapped else _start_cost(lines, i)
                 for j in range(i + 1, m + 1):
                     seg = lines[i:j]
                     c = base + sum(_fit_cost(x, caps[ncol]) for x in seg)
-                    c += sum(_join_cost(a, b) for a, b in zip(seg, seg[1:], strict=False))
+                    if dashed is not None and (seg[0][:1] in "-+•") != dashed[ncol]:
+                        c += 0.8  # the column's cells usually do (or do not) start with a dash
+                    c += sum(
+                        _join_cost(a, b) + _underfull(a, b, caps[ncol])
+                        for a, b in zip(seg, seg[1:], strict=False)
+                    )
+                    c += sum(1.0 for x in seg[1:] if x[:1] in "-+•" and seg[0][:1] not in "-+•")
                     key = (j, ncol, nps)
                     if c < best.get(key, (float("inf"), None))[0]:
                         best[key] = (c, state)
     finals = [
         (v[0] + (k - 1 - s[1]) * 2.0 * (s[2] == 0), s) for s, v in best.items() if s[0] == m and m
     ]
-    cells = [""] * k
+    cells: list[list[str]] = [[] for _ in range(k)]
     node: State | None = min(finals)[1] if finals else None
     while node is not None and best[node][1] is not None:
         prev = best[node][1]
         assert prev is not None
-        cells[node[1]] = f"{' '.join(lines[prev[0] : node[0]])} {cells[node[1]]}".strip()
+        cells[node[1]][:0] = lines[prev[0] : node[0]]
         node = prev
     return cells
 
@@ -165,17 +190,40 @@ def parse_table(lines: list[str]) -> TableSpec:
     label, its title spanning the other columns) and data rows cut into cells."""
     first = next(i for i, ln in enumerate(lines) if _is_label(ln))
     titles, caps = _titles(lines[:first])
+    rows = _rows(lines[first:])
+    first_cut = [_segment(u, caps[1:]) for lb, u in rows if _ROW.match(lb)]
+    caps = _data_caps(first_cut) or caps[1:]
+    dashed = _dashed(first_cut)
     out: list[tuple[str, ...]] = [tuple(titles)]
     groups: set[int] = set()
-    for label, under in _rows(lines[first:]):
+    for label, under in rows:
         g = _GROUP.match(label)
         if g and not _ROW.match(label):
             groups.add(len(out))
             out.append((g.group(1), " ".join(filter(None, [g.group(2), *under]))))
             continue
-        cells = [label.rstrip(".")] + split_cells(under, caps[1:])
-        out.append(tuple(cells))
+        out.append((label.rstrip("."), *split_cells(under, caps, dashed)))
     return TableSpec(tuple(out), frozenset(groups), auto_widths(out, groups))
+
+
+def _dashed(segmented: list[list[list[str]]]) -> list[bool] | None:
+    """Per column, whether most of its cells start with a dash (lists of units)."""
+    if len(segmented) < 3:
+        return None
+    starts = [[c[0][:1] in "-+•" for c in row if c] for row in zip(*segmented, strict=True)]
+    return [sum(x) > len(x) / 2 for x in starts]
+
+
+def _data_caps(segmented: list[list[list[str]]]) -> list[int | None]:
+    """Column widths in characters seen in a first cut of the rows (the 90th percentile of
+    line lengths), once there are enough rows to trust them."""
+    if len(segmented) < 3:
+        return []
+    caps: list[int | None] = []
+    for k in range(len(segmented[0])):
+        lengths = sorted(len(x) for row in segmented for x in row[k])
+        caps.append(lengths[int(0.9 * (len(lengths) - 1))] if lengths else None)
+    return caps
 
 
 def auto_widths(
