@@ -7,7 +7,10 @@ per-page unit stays small and picklable; `load_image` rasterises on demand in th
 from __future__ import annotations
 
 import hashlib
+import warnings
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import numpy as np
 
@@ -115,16 +118,31 @@ def _image_dpi(info: dict, size: tuple[int, int]) -> int | None:
     return None
 
 
-def _load_image_file(path: Path, doc_id: str) -> Document:
-    from PIL import Image, UnidentifiedImageError
+def _pil() -> ModuleType:
+    """PIL with its decompression-bomb guard set to our limit. PIL only warns between 1x
+    and 2x MAX_IMAGE_PIXELS and raises above 2x; we check the header size ourselves first
+    (clear message, no decoding), and PIL's guard stays as a backstop in `load_image`."""
+    from PIL import Image
 
-    Image.MAX_IMAGE_PIXELS = None  # we check the size ourselves, with a clear message
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    return Image
+
+
+def _load_image_file(path: Path, doc_id: str) -> Document:
+    from PIL import UnidentifiedImageError
+
+    image = _pil()
     try:
-        with Image.open(path) as im:
-            w, h = im.size
-            n_frames = getattr(im, "n_frames", 1)
-            info = dict(im.info)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", image.DecompressionBombWarning)
+            with image.open(path) as im:  # reads the header only: no pixels decoded
+                w, h = im.size
+                n_frames = getattr(im, "n_frames", 1)
+                info = dict(im.info)
+    except image.DecompressionBombError as exc:
+        raise ImageTooLargeError(f"image over {2 * MAX_PIXELS // 1_000_000} megapixels "
+                                 "(decompression-bomb guard)", path=path) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise UnsupportedFormatError("not a readable image (content does not match its extension)",
                                      path=path) from exc
     if w * h > MAX_PIXELS:
@@ -191,14 +209,28 @@ def _docx_table_lines(tbl: object) -> list[str]:
 
 def load_image(ref: ImageRef) -> np.ndarray:
     """Rasterise a page: RGB uint8, H×W×3. Colour is kept so OCR can remove red seals."""
-    from PIL import Image
-
     if ref.kind == "pdf":
         return _rasterise_pdf(ref)
-    Image.MAX_IMAGE_PIXELS = None
-    with Image.open(ref.path) as im:
-        im.seek(ref.page_no - 1)
-        return np.asarray(im.convert("RGB"))
+    image = _pil()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", image.DecompressionBombWarning)
+            with image.open(ref.path) as im:
+                im.seek(ref.page_no - 1)
+                return np.asarray(_to_rgb(im))
+    except image.DecompressionBombError as exc:
+        raise ImageTooLargeError("image over the pixel limit", path=ref.path) from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise BadInputError(f"cannot decode frame {ref.page_no} ({exc})", path=ref.path) from exc
+
+
+def _to_rgb(im: Any) -> Any:
+    """RGB, with 16-bit grey scaled down first (a plain convert would clip it to white)."""
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr = np.asarray(im, dtype=np.float64)
+        top = float(arr.max()) or 1.0
+        return _pil().fromarray((arr * (255.0 / top)).astype(np.uint8)).convert("RGB")
+    return im.convert("RGB")
 
 
 def _rasterise_pdf(ref: ImageRef) -> np.ndarray:

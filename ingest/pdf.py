@@ -17,7 +17,7 @@ from pathlib import Path
 from vnplans.exceptions import BadInputError, EncryptedPdfError, MissingDependencyError
 
 from .legacy import decode_tcvn3, decode_vni
-from .orthography import syllable_rate
+from .orthography import is_syllable, syllable_rate
 
 MIN_TEXT_CHARS = 40  # fewer letters than this on a page: treat it as a scan
 SCAN_TEXT_CHARS = 400  # a page with an image and fewer letters: a scan with a stamp's text
@@ -59,13 +59,32 @@ def judge_layer(text: str, has_image: bool = False) -> LayerVerdict:
     rate = syllable_rate(text)
     if foreign <= MAX_FOREIGN_RATE and rate >= GOOD_SYLLABLE_RATE:
         return LayerVerdict(text, f"text layer accepted ({rate:.0%} syllables)")
-    for name, conv in (("TCVN3", decode_tcvn3), ("VNI", decode_vni)):
+    for name, conv in (("TCVN3", _decode_tcvn3_layer), ("VNI", decode_vni)):
         fixed = conv(text)
         if syllable_rate(fixed) >= GOOD_SYLLABLE_RATE and syllable_rate(fixed) > rate + 0.1:
             return LayerVerdict(fixed, f"text layer converted from {name}")
     return LayerVerdict(
         None, f"text layer rejected ({foreign:.0%} foreign letters, {rate:.0%} syllables): OCR"
     )
+
+
+# A letter run with hyphens inside or at its ends ("th-ơng", "n-ớc", "-ớc"): the candidates
+# for a TCVN3 ư that pdftotext wrote as "-".
+_HYPHENED = re.compile(r"(?<![\w-])[^\W\d_]*(?:-[^\W\d_]*)+(?![\w-])")
+
+
+def _decode_tcvn3_layer(text: str) -> str:
+    """TCVN3 puts ư at 0xAD, the Latin-1 soft hyphen, which pdftotext writes as "-". A
+    hyphen inside a letter run becomes ư when that makes a valid syllable ("th-ơng" →
+    "thương") and stays otherwise ("NĐ-CP")."""
+    fixed = decode_tcvn3(text)
+
+    def repair(m: re.Match[str]) -> str:
+        word = m.group(0)
+        candidate = word.replace("-", "ư")
+        return candidate if len(candidate) > 1 and is_syllable(candidate) else word
+
+    return _HYPHENED.sub(repair, fixed)
 
 
 def pdf_pages(path: Path) -> list[bool]:

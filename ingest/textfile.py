@@ -8,7 +8,6 @@ well-formed Vietnamese syllables (ingest.orthography), the best one wins.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import re
 import unicodedata
 from collections.abc import Callable
