@@ -22,15 +22,27 @@ TYPES = {"ke hoach": "KẾ HOẠCH", "quyet dinh": "QUYẾT ĐỊNH", "chi thi":
 MOTTO = re.compile(r"c\S{1,3}g\s+h\S{1,2}a\s+x\S{1,2}\s+h\S{1,2}i|(?:\S+\s+\S+\s*-\s*)?\S+\s+\S+\s*-\s*hanh phu")
 # place: words (or a lone dash, as in "Bà Rịa - Vũng Tàu"), not glued to a code before it
 DATE = re.compile(r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:\s+(?:-|[^\W\d][^\s,\d/:\-]*)){0,5})\s*,\s*ngay\s*(?P<d>\d{1,2})?\s*(?:thang|/)\s*(?P<m>\d{1,2})?\s*(?:nam|/)\s*(?P<y>\d{4})?")
-NUMBER = re.compile(r"\bs[o6]\s*[:.]?\s*(?P<num>\d+)?\s*/\s*(?P<sym>[a-z][a-z0-9\-/]*(?:-[a-z0-9]+)*)")
+NUMBER = re.compile(r"^[\s|*-]*s[o6]\s*[:.]?\s*(?P<num>\d+(?:\s*/\s*\d{4}(?=\s*/))?)?\s*/\s*(?P<sym>[a-z][a-z0-9\-/]*(?:-[a-z0-9]+)*)")
 HEAD_LINES = 40
+
+
+def _type_of(doc: Doc, a: int, b: int) -> str | None:
+    """The folded type a line announces: the line is the type alone, or the type followed
+    by more capitals (`GIẤY PHÉP SỬ DỤNG VẬT LIỆU NỔ`)."""
+    f = doc.folded[a:b].strip().rstrip(":")
+    text = doc.text[a:b].strip()
+    if f in TYPES and text[:1].isupper():
+        return f
+    for t in sorted(TYPES, key=len, reverse=True):
+        if f.startswith(t + " ") and text.isupper() and not MOTTO.search(f):
+            return t
+    return None
 
 
 def _type_line(doc: Doc) -> int | None:
     """Index (in doc.lines()) of the document-type line near the top."""
     for i, (a, b, _) in enumerate(doc.lines()[:HEAD_LINES]):
-        f = doc.folded[a:b].strip().rstrip(":")
-        if f in TYPES and doc.text[a:b].strip()[:1].isupper():
+        if _type_of(doc, a, b):
             return i
     return None
 
@@ -65,8 +77,13 @@ def parse_header(doc: Doc) -> Header:
     fields.update(_left_block(doc, left))
     if t is not None:
         a, b, _ = lines[t]
-        fields["doc_type"] = Field(TYPES[doc.folded[a:b].strip().rstrip(":")], doc.span(a, b))
+        kind = _type_of(doc, a, b) or ""
+        fields["doc_type"] = Field(TYPES[kind], doc.span(a, b))
         fields.update(_title(doc, lines, t))
+        rest = doc.text[a:b].strip()[len(kind):].strip()
+        if rest and "title" not in fields:
+            start = doc.text.index(rest, a)
+            fields["title"] = _field(doc, start, start + len(rest))
     elif "title" in fields:  # a công văn: no type line, a V/v under the number
         fields["doc_type"] = Field("CÔNG VĂN", fields["title"].span, 0.8)
     fields.update(_addressee(doc))
@@ -121,7 +138,8 @@ def _number(doc: Doc, a: int, n: re.Match) -> dict[str, Field]:
     symbol = canonical(n.group("sym"), doc.text[s0:s1])
     out = {"symbol": Field(symbol, doc.span(s0, s1))}
     if n.group("num"):
-        out["number"] = Field(n.group("num"), doc.span(a + n.start("num"), a + n.end("num")))
+        out["number"] = Field(re.sub(r"\s+", "", n.group("num")),
+                              doc.span(a + n.start("num"), a + n.end("num")))
     else:
         out["number"] = Field(None, doc.span(a + n.start(), s0), 1.0, "number left blank")
     return out
