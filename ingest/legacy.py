@@ -9,7 +9,9 @@ are the encodings' published code points, written out here.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from functools import lru_cache
 
 # TCVN3 (TCVN 5712:1993, VN3): one byte per precomposed lower-case letter. Upper-case
 # accented letters are drawn by the "H" fonts with the same codes, so they decode lower-case.
@@ -49,50 +51,75 @@ _VNI_TONE_ANY = _vni_marks()
 _VOWELS = set("aeiouyAEIOUY")
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _caps(word: str) -> int:
+    """2: a capital word ("HO¹CH"); 1: one capital and marked letters only ("KÕ", could be
+    "Kế" or "KẾ"); 0: anything else."""
+    plain = [c for c in word if c.isascii()]
+    if not plain or not all(c.isupper() for c in plain) or len(word) == 1:
+        return 0
+    return 2 if len(plain) > 1 else 1
+
+
+def _recase(text: str) -> str:
+    """The "H" (capital) fonts draw accented capitals with the lower-case codes, so a
+    heading decodes as "Kế HOạCH". A capital word is upper-cased; a one-capital word too
+    when a neighbour is a capital word ("KẾ HOẠCH", but "Số 12")."""
+    words = list(_WORD.finditer(text))
+    kinds = [_caps(m.group(0)) for m in words]
+    out, last = [], 0
+    for i, m in enumerate(words):
+        near = (i > 0 and kinds[i - 1] == 2) or (i + 1 < len(words) and kinds[i + 1] == 2)
+        if kinds[i] == 2 or (kinds[i] == 1 and near):
+            out += [text[last:m.start()], m.group(0).upper()]
+            last = m.end()
+    return "".join(out) + text[last:]
+
+
 def decode_tcvn3(text: str) -> str:
     """TCVN3 mojibake (Latin-1 reading) to NFC Unicode."""
-    return unicodedata.normalize("NFC", text.translate(_TCVN3_TABLE))
+    return _recase(unicodedata.normalize("NFC", text.translate(_TCVN3_TABLE)))
 
 
-def _vni_modifier(base: str, mark: str) -> str | None:
-    """Combining marks for `mark` after vowel `base`, or None when it is no VNI mark here."""
-    low = mark.lower()
-    if low in _VNI_SHAPES:
-        shape, tone = _VNI_SHAPES[low]
-        takes = ("a",) if shape == "\u0306" else ("a", "e", "o")
-        if base.lower() in takes:
-            return shape + tone
-    if mark in _VNI_TONE_ANY:
-        return _VNI_TONE_ANY[mark]
-    return None
+_VIET_LETTERS = "aăâeêioôơuưyđ"
+_TONES = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+
+
+@lru_cache(maxsize=1)
+def _vni_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Every letter's VNI spelling (any case of its mark characters), longest first, so
+    that decoding is one regex pass instead of a character loop. Built from the encoder,
+    so decode is its inverse by construction."""
+    table: dict[str, str] = {}
+    for base in _VIET_LETTERS:
+        for tone in _TONES if base != "đ" else ("",):
+            for letter in (unicodedata.normalize("NFC", base + tone),):
+                for ch in (letter, letter.upper()):
+                    seq = encode_vni(ch)
+                    if seq == ch:
+                        continue
+                    head, tail = seq[0], seq[1:]
+                    for t in {tail, tail.lower(), tail.upper()}:
+                        table.setdefault(head + t, ch)
+    for i in "iI":  # i takes its tones as single codes, but a separate tone mark renders too
+        for mark, tone in _VNI_TONE_ANY.items():
+            table.setdefault(i + mark, unicodedata.normalize("NFC", i + tone))
+    heads = "".join(sorted({k[0] for k in table if len(k) == 2}))
+    marks = "".join(sorted({k[1] for k in table if len(k) == 2}))
+    for h in heads:  # a mark this vowel cannot take stays as it is
+        for m in marks:
+            table.setdefault(h + m, table.get(h, h) + table.get(m, m))
+    singles = "".join(sorted(k for k in table if len(k) == 1))
+    pattern = re.compile(f"[{re.escape(heads)}][{re.escape(marks)}]|[{re.escape(singles)}]")
+    return pattern, table
 
 
 def decode_vni(text: str) -> str:
     """VNI-Windows mojibake (cp1252 reading) to NFC Unicode."""
-    out: list[str] = []
-    for ch in text:
-        prev = out[-1] if out else ""
-        base = unicodedata.normalize("NFD", prev)[:1] if prev else ""
-        if base in _VOWELS:
-            mod = _vni_modifier(base, ch)
-            if mod is not None and _accepts(prev, mod):
-                out[-1] = unicodedata.normalize("NFC", unicodedata.normalize("NFD", prev) + mod)
-                continue
-        single = _VNI_SINGLE.get(ch.lower())
-        if single is not None:
-            out.append(single.upper() if ch.isupper() else single)
-            continue
-        out.append(ch)
-    return unicodedata.normalize("NFC", "".join(out))
-
-
-def _accepts(prev: str, mod: str) -> bool:
-    """A letter takes one vowel mark and one tone: refuse a second of either."""
-    marks = set(unicodedata.normalize("NFD", prev)[1:])
-    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-    if marks & tones and set(mod) & tones:
-        return False
-    return not (marks - tones and set(mod) - tones)
+    pattern, table = _vni_pattern()
+    return unicodedata.normalize("NFC", pattern.sub(lambda m: table[m[0]], text))
 
 
 def encode_tcvn3(text: str) -> str:
