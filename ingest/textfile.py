@@ -24,14 +24,16 @@ class UndecodableText(ValueError):
 
 
 def _looks_utf16(data: bytes) -> str | None:
-    """UTF-16 without BOM: every other byte NUL in mostly-ASCII text."""
+    """UTF-16 without BOM: the high byte of ASCII (most of any Vietnamese text: spaces,
+    digits, plain letters) is NUL. The low bytes may hold NULs too (U+0300, the combining
+    grave of decomposed text), but far fewer."""
     sample = data[:4000]
     if len(sample) < 4:
         return None
-    even, odd = sample[0::2], sample[1::2]
-    if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
+    even, odd = sample[0::2].count(0) / len(sample[0::2]), sample[1::2].count(0) / len(sample[1::2])
+    if odd > 0.3 and even < odd / 3:
         return "utf-16-le"
-    if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
+    if even > 0.3 and odd < even / 3:
         return "utf-16-be"
     return None
 
@@ -80,7 +82,7 @@ def _best(data: bytes, cands: tuple[tuple[str, _Decoder], ...]) -> tuple[str, st
     best_score = -1.0
     for name, conv in cands:
         try:
-            score = syllable_rate(conv(data[:SCORE_SAMPLE]))
+            score = syllable_rate(unicodedata.normalize("NFC", conv(data[:SCORE_SAMPLE])))
         except UnicodeDecodeError:
             continue
         if best is None or score > best_score + 0.02:
@@ -129,6 +131,7 @@ def _decode_8bit(data: bytes) -> tuple[str, str]:
         raise UndecodableText("binary content (control characters): not UTF-8, UTF-16, "
                               "Windows-1258, TCVN3 or VNI text")
     name, text = _best(data, (("windows-1258", _cp1258), *_LEGACY))
+    text = unicodedata.normalize("NFC", text)  # cp1258 writes tones as combining marks
     if syllable_rate(text[:SCORE_SAMPLE]) < 0.3 and any(c.isalpha() for c in text[:2000]):
         raise UndecodableText("bytes are not valid UTF-8, and no Vietnamese 8-bit encoding fits")
     return _finish(text, name)
