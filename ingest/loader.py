@@ -135,6 +135,7 @@ def _load_image_file(path: Path, doc_id: str) -> Document:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", UserWarning)  # corrupt EXIF: judged below
             with image.open(path) as im:  # reads the header only: no pixels decoded
                 w, h = im.size
                 n_frames = getattr(im, "n_frames", 1)
@@ -176,11 +177,13 @@ def _load_docx(path: Path, doc_id: str) -> Document:
     import zipfile
 
     import docx
+    from docx.opc.exceptions import OpcError
 
     try:
         d = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise BadInputError("not a readable DOCX file", path=path) from exc
+    except (OpcError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UnsupportedFormatError("not a readable DOCX file (content does not match its "
+                                     "extension)", path=path) from exc
     lines: list[str] = []
     body = d.element.body
     for child in body.iterchildren():

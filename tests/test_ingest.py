@@ -95,6 +95,12 @@ def test_windows_1258_decomposed_tones() -> None:
     (lambda p: _truncated_pdf(p), BadInputError),
     (lambda p: _encrypted_pdf(p), EncryptedPdfError),
     (lambda p: _huge_png(p), ImageTooLargeError),
+    # regression: a non-zip .docx leaked python-docx's PackageNotFoundError
+    (lambda p: _write(p / "fake.docx", b"plain words, not a zip"), UnsupportedFormatError),
+    (lambda p: _zip(p / "other.docx"), UnsupportedFormatError),
+    (lambda p: _write(p / "empty.pdf", b""), BadInputError),
+    (lambda p: _write(p / "fake.pdf", b"%PDF-1.4 and nothing else"), BadInputError),
+    (lambda p: _write(p / "scan.tiff", b"II*\x00" + b"\xff" * 40), UnsupportedFormatError),
 ])
 def test_bad_inputs(tmp_path: Path, make, error: type) -> None:
     path = make(tmp_path)
@@ -106,6 +112,14 @@ def test_bad_inputs(tmp_path: Path, make, error: type) -> None:
 
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
+    return path
+
+
+def _zip(path: Path) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("readme.txt", "a zip, but no Word document")
     return path
 
 
@@ -195,3 +209,17 @@ def test_real_pdfs_triage(external: Path) -> None:
     assert all(p.source == "text-layer" for p in good.pages)
     scan = ingest.load(external / "scans" / "bct_cv2265_2026_atmt.pdf")
     assert all(p.source == "image" for p in scan.pages)  # e-signature text does not count
+
+
+def test_truncated_image_fails_when_rasterised(tmp_path: Path) -> None:
+    """The header check is cheap and lets a cut-off PNG through; decoding it later is a
+    BadInputError with the path, not a PIL exception. PIL's bomb guard stays on."""
+    from PIL import Image as PILImage
+
+    good = _page_png(tmp_path / "full.png", (800, 600)).read_bytes()
+    cut = _write(tmp_path / "cut.png", good[: len(good) // 2])
+    doc = ingest.load(cut)
+    assert PILImage.MAX_IMAGE_PIXELS == 100_000_000
+    with pytest.raises(BadInputError) as info:
+        ingest.load_image(doc.pages[0].image)
+    assert str(cut) in info.value.one_line()
