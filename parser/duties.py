@@ -9,6 +9,7 @@ numbered item (its tasks follow) or the subject of a sentence before its duty ve
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .doc import Doc, clean
 from .models import Audience, Responsibility, Section
@@ -106,10 +107,29 @@ def _role(unit: str, body: str) -> str:
     return "lead"
 
 
+_DASH = re.compile(r"(?<=\w)\s*[-–]\s+(?=\w)|(?<=\w)\s+[-–]\s*(?=\w)")
+
+
+def unit_name(unit: str) -> str:
+    """`Phòng Kế hoạch- Tài chính- Tổng hợp` → `Phòng Kế hoạch - Tài chính - Tổng hợp`:
+    a dash spaced on one side only is a separator between name parts, spaced on both."""
+    return _DASH.sub(" - ", clean(unit))
+
+
+def _words(unit: str) -> str:
+    from .doc import fold
+
+    return " ".join(re.findall(r"\w+", fold(unit)))
+
+
 def _dedup(items: list[Responsibility]) -> list[Responsibility]:
+    """One entry per (unit, role); a supporting unit already covered by a collective
+    assignment (`phối hợp với các phòng, đơn vị` beside `Các phòng đơn vị thuộc Sở`, all)
+    is not listed again."""
     seen: dict[tuple[str, str], Responsibility] = {}
     for r in items:
-        key = (r.unit.lower(), r.role)
-        if key not in seen:
-            seen[key] = r
-    return list(seen.values())
+        r = replace(r, unit=unit_name(r.unit))
+        seen.setdefault((_words(r.unit), r.role), r)
+    collective = [w for w, role in seen if role == "all"]
+    return [r for (w, role), r in seen.items()
+            if not (role == "support" and any(c.startswith(w) for c in collective))]

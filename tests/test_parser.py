@@ -81,8 +81,9 @@ def test_outline_audiences_duties(rec) -> None:
     assert [(s.number, s.level) for s in rec.sections] == [("I", 1), ("1", 2), ("II", 1), ("1", 2), ("2", 2)]
     assert [(a.name, a.number) for a in rec.audiences] == [("Cán bộ, công chức", "I.1")]
     duties = {(d.unit, d.role) for d in rec.responsibilities}
-    assert {("Văn phòng Sở", "lead"), ("Các phòng, đơn vị", "support"),
-            ("Các phòng, đơn vị thuộc Sở", "all")} <= duties
+    assert {("Văn phòng Sở", "lead"), ("Các phòng, đơn vị thuộc Sở", "all")} <= duties
+    # the phối hợp partners are the collective unit already listed (role all): not again
+    assert ("Các phòng, đơn vị", "support") not in duties
     lead = next(d for d in rec.responsibilities if d.unit == "Văn phòng Sở")
     assert lead.cadence == "định kỳ hằng quý"
 
@@ -110,3 +111,15 @@ def test_gold_headers_exact(shared, name: str) -> None:
     for f in HEADER_FIELDS:
         if f in gold["header"]:
             assert norm(getattr(r.header, f).value) == norm(gold["header"][f]), f
+
+
+@pytest.mark.parametrize("raw,want", [
+    ("Phòng Kế hoạch- Tài chính- Tổng hợp", "Phòng Kế hoạch - Tài chính - Tổng hợp"),
+    ("Phòng Kinh tế -Hạ tầng", "Phòng Kinh tế - Hạ tầng"),
+    ("Phòng Kinh tế - Hạ tầng", "Phòng Kinh tế - Hạ tầng"),
+    ("Ban Biên tập Trang TTĐT-Sở", "Ban Biên tập Trang TTĐT-Sở"),  # unspaced dash kept
+])
+def test_unit_name_dashes(raw, want):
+    from parser.duties import unit_name
+
+    assert unit_name(raw) == want
