@@ -30,12 +30,13 @@ SYMBOL_KINDS = {"NĐ": "Nghị định", "QĐ": "Quyết định", "NQ": "Nghị
 _KIND = "|".join(sorted(KINDS, key=len, reverse=True))
 _SO = r"(?:so|s6|s0|s o)\s*[:.]?\s*"
 # number forms (on folded text): 63/2010/nd-cp, 116/kh-ubnd, 17-nq/tw, 142/2024/qh15, 45/2020
-_NUM = r"\d{1,5}\s?(?:/\s?\d{4}\s?)?(?:/\s?[a-z][a-z0-9]*(?:\s?-\s?[a-z][a-z0-9]*)*|-\s?[a-z]+\s?/\s?[a-z]+)?"
+_NUM = r"\d{1,5}\s?(?:/\s?\d{4}\s?)?(?:/\s?[a-z][a-z0-9]*(?:\s?-\s{0,3}[a-z][a-z0-9]*)*|-\s?[a-z]+\s?/\s?[a-z]+)?"
 CITE = re.compile(rf"\b(?P<kind>{_KIND})\s+(?:{_SO})?(?P<num>{_NUM})(?![\w/])")
 BARE = re.compile(rf"\b{_SO}(?P<num>\d{{1,5}}\s?(?:/\s?\d{{4}})?/\s?[a-z]+(?:\s?-\s?[a-z0-9]+)+)(?![\w/])")
 DATE_NUM = re.compile(r"^\s*,?\s*(?:ban hanh\s+)?ngay\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
 DATE_WORDS = re.compile(r"^\s*,?\s*(?:ban hanh\s+)?ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
-ISSUER = re.compile(r"^\s*,?\s*(?:cua|do)\s+(?P<who>[^,;:.()]{3,80}?)(?=\s+(?:ve|quy dinh|huong dan|ban hanh|phe duyet|thuc hien|sua doi)\b|[,;:.(]|\n|$)")
+ISSUER = re.compile(r"^\s*,?\s*(?:cua|do)\s+(?P<who>[^,;:.()]{3,80}?)(?=\s+(?:ve|quy dinh|huong dan|ban hanh|phe duyet|"
+                    r"thuc hien|sua doi|truyen thong|tuyen truyen|trien khai|tiep tuc|tai|trong)\b|[,;:.(]|\n|$)")
 SUBJECT = re.compile(r"^\s*,?\s*(?:ve viec|ve|quy dinh|huong dan)\s+(?P<what>[^;]{3,220}?)(?=;|\.\s|\n\n|$)")
 FIX_SEGMENTS = {"ND": "NĐ", "QD": "QĐ", "QP": "QĐ", "NP": "NĐ", "NB": "NĐ", "QB": "QĐ", "HDND": "HĐND", "TTG": "TTg",
                 "TTR": "TTr", "CTR": "CTr"}
@@ -127,7 +128,15 @@ def _issuer(doc: Doc, pos: int) -> tuple[str | None, int]:
     for rx, name in _ISSUERS:
         if rx.search(who_f):
             return name, pos + m.end()
-    return clean(doc.text[pos + m.start("who"): pos + m.end("who")]), pos + m.end()
+    return _trim_issuer(clean(doc.text[pos + m.start("who"): pos + m.end("who")])), pos + m.end()
+
+
+def _trim_issuer(who: str) -> str:
+    """An issuer does not end with a dangling conjunction."""
+    words = who.split()
+    while len(words) > 1 and words[-1] == "và":
+        words.pop()
+    return " ".join(words)
 
 
 def _after_date(doc: Doc, pos: int) -> int:
