@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
-SCAN_PAGES = 12
+SCAN_PAGES = 8
 LONG_PDF_PAGES = 50
 STAGES = ("ingest", "ocr", "restore", "parse", "export")
 
@@ -135,10 +135,11 @@ def stage_shares(manifest: dict, wall: float, workers: int) -> str:  # type: ign
     """Each stage's summed time over documents as a share of worker time (wall x workers)."""
     sums = dict.fromkeys(STAGES, 0.0)
     for entry in manifest["documents"]:
-        for stage in STAGES:
-            sums[stage] += entry.get("timings", {}).get(stage, 0.0)
+        for stage, seconds in entry.get("timings", {}).items():
+            if stage in sums or stage.startswith("ocr."):
+                sums[stage] = sums.get(stage, 0.0) + seconds
     budget = wall * workers
-    return ", ".join(f"{s} {100 * v / budget:.0f}%" for s, v in sums.items())
+    return ", ".join(f"{s} {100 * v / budget:.0f}%" for s, v in sums.items() if v or s in STAGES)
 
 
 def text_archive(root: Path, n: int = 60) -> Path:
