@@ -19,7 +19,7 @@ from vnplans.exceptions import BadInputError, EncryptedPdfError, MissingDependen
 from .legacy import decode_tcvn3, decode_vni
 from .orthography import is_syllable, syllable_rate
 
-MIN_TEXT_CHARS = 40  # fewer letters than this on a page: treat it as a scan
+MIN_TEXT_CHARS = 12  # fewer letters on a page without an image: nothing to read, OCR it
 SCAN_TEXT_CHARS = 400  # a page with an image and fewer letters: a scan with a stamp's text
 GOOD_SYLLABLE_RATE = 0.75
 MAX_FOREIGN_RATE = 0.01
@@ -109,14 +109,26 @@ def pdf_pages(path: Path) -> list[bool]:
 
 
 def _draws_image(page: object) -> bool:
-    """True when the page's resources hold an image XObject (a scan)."""
+    """True when the page's resources hold an image XObject (a scan), directly or inside a
+    form XObject (how some scanners and PDF/A converters wrap the page image)."""
     try:
-        xobjects = page["/Resources"].get_object().get("/XObject")  # type: ignore[index]
-        if xobjects is None:
-            return False
-        return any(x.get_object().get("/Subtype") == "/Image" for x in xobjects.get_object().values())
+        return _has_image(page["/Resources"].get_object(), depth=3)  # type: ignore[index]
     except (KeyError, AttributeError, TypeError):
         return False
+
+
+def _has_image(resources: object, depth: int) -> bool:
+    xobjects = resources.get("/XObject") if hasattr(resources, "get") else None
+    if xobjects is None or depth < 0:
+        return False
+    for ref in xobjects.get_object().values():
+        x = ref.get_object()
+        if x.get("/Subtype") == "/Image":
+            return True
+        inner = x.get("/Resources")
+        if x.get("/Subtype") == "/Form" and inner is not None and _has_image(inner.get_object(), depth - 1):
+            return True
+    return False
 
 
 def _opens_without_password(reader: object) -> bool:

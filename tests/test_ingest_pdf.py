@@ -24,9 +24,10 @@ LINES = [
 LATIN1_VIET = "các công viên và xã có trách nhiêm thi hành nghiêm túc chính sách tài chính"
 
 
-def _text_pdf(lines: list[bytes]) -> bytes:
+def _text_pdf(lines: list[bytes], wrapped_image: bool = False) -> bytes:
     """A one-page PDF whose text layer is `lines` in Helvetica/WinAnsi: a born-digital
-    file without any PDF library."""
+    file without any PDF library. `wrapped_image` adds a page image inside a form XObject,
+    as some scanners write it."""
     def esc(b: bytes) -> bytes:
         return b.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
@@ -39,6 +40,17 @@ def _text_pdf(lines: list[bytes]) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
+    if wrapped_image:
+        objs[2] = objs[2].replace(b">> >> >>", b">> /XObject << /Fm1 6 0 R >> >> >>")
+        objs[3] = objs[3].replace(b"BT", b"q /Fm1 Do Q BT")
+        objs[3] = b"<< /Length %d >>" % (len(objs[3].split(b"stream\n", 1)[1]) - len(b"\nendstream")) \
+            + b"\nstream\n" + objs[3].split(b"stream\n", 1)[1]
+        form = b"q 595 0 0 842 0 0 cm /Im1 Do Q"
+        objs.append(b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] "
+                    b"/Resources << /XObject << /Im1 7 0 R >> >> /Length %d >>\nstream\n" % len(form)
+                    + form + b"\nendstream")
+        objs.append(b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+                    b"/BitsPerComponent 8 /Length 1 >>\nstream\n\xff\nendstream")
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for i, body in enumerate(objs, 1):
         offsets.append(len(out))
@@ -72,6 +84,17 @@ def test_hand_made_text_layer(tmp_path: Path, encode, source: str, note: str, ex
     assert note in page.note and expect in page.text
     forced = ingest.load(path, force_ocr=True).pages[0]
     assert forced.source == "image" and forced.image is not None and forced.image.dpi == 300
+
+
+def test_scan_with_signature_layer_is_ocred(tmp_path: Path) -> None:
+    """A scan (page image wrapped in a form XObject) with a short e-signature text layer:
+    the layer is not the page's text."""
+    path = tmp_path / "scan.pdf"
+    sig = [LATIN1_VIET.encode("cp1252")]
+    path.write_bytes(_text_pdf(sig, wrapped_image=True))
+    assert ingest.load(path).pages[0].source == "image"
+    path.write_bytes(_text_pdf(sig))
+    assert ingest.load(path).pages[0].source == "text-layer"
 
 
 def test_tcvn3_layer_round_trip_through_pdf(tmp_path: Path) -> None:
