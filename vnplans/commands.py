@@ -59,7 +59,7 @@ def add_run(sub: Any, epilog: str) -> None:
     p.add_argument("--out", required=True, type=Path, metavar="DIR",
                    help="output directory (created if missing; locked while the run lasts)")
     p.add_argument("--workers", type=_workers, default=0, metavar="N",
-                   help="worker processes (default: all cores)")
+                   help="worker processes (default: all cores; ignored with --scheduler)")
     p.add_argument("--force", action="store_true",
                    help="redo documents already complete in OUT")
     p.add_argument("--force-ocr", action="store_true",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import os
 import signal
 import time
 from dataclasses import replace
@@ -125,7 +124,6 @@ def run_whole(path: str, options: PipelineOptions) -> tuple[Entry | None, Docume
     """One Dask task: load and process one input entirely on the worker; the client
     writes the result (so OUT need not be shared with the cluster)."""
     limit_threads()
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     started = time.perf_counter()
     try:
         doc = load_document(path, options)
