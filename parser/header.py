@@ -174,12 +174,13 @@ def _addressee(doc: Doc) -> dict[str, Field]:
     return {"addressee": _field(doc, m.end(), end if end > 0 else m.end())}
 
 
+NOI = r"n[o0]i\s*nh(?:a?n|[a-z]n)\b"  # "Nơi nhận", also OCR "Noi nhn"
 SIGN_PREFIX = re.compile(r"^(kt|tl|tm|q|tuq)\s*\.")
 CAPS_TAIL = re.compile(r"\s((?:KT|TL|TM|Q|TUQ)\.\s*)?[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ .]{5,}$")
 
 
 def _closing(doc: Doc) -> dict[str, Field]:
-    m = list(re.finditer(r"(?m)^\s*noi nhan\s*:?", doc.folded))
+    m = list(re.finditer(rf"(?m)^\s*{NOI}\s*:?", doc.folded))
     if not m:
         return {}
     start = m[-1].start()
@@ -190,10 +191,10 @@ def _closing(doc: Doc) -> dict[str, Field]:
         body_end = a + tail.start() if tail and not text[: tail.start()].strip().isupper() else b
         if tail and body_end < b:
             titles.append((body_end, b))
-        item = re.match(r"^\s*(?:noi nhan\s*:?\s*)?[-–+•]\s*", doc.folded[a:body_end])
+        item = re.match(rf"^\s*(?:{NOI}\s*:?\s*)?[-–+•]\s*", doc.folded[a:body_end])
         if item:
             recips.append((a + item.end(), body_end))
-        elif not f or f.startswith("noi nhan") or body_end < b:
+        elif not f or re.match(NOI, f) or body_end < b:
             continue
         elif SIGN_PREFIX.match(f) or text.strip().isupper():
             titles.append((a, b))
