@@ -60,6 +60,17 @@ class Doc:
         ra, rb = page.raw_span(a, b)
         return Span(page.index, a, b, ra, rb, _box(page, ra, rb))
 
+    def confidence(self, start: int, end: int) -> float:
+        """Mean OCR confidence (0-1) of the words under [start, end); 1.0 for text pages."""
+        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+        if not self.pages:
+            return 1.0
+        page = self.pages[i]
+        a = max(0, start - self.starts[i])
+        ra, rb = page.raw_span(a, max(a, min(len(page.text), end - self.starts[i])))
+        confs = [w.conf for w in page.raw.words if w.start < rb and w.end > ra]
+        return min(1.0, sum(confs) / len(confs) / 100) if confs and page.raw.source == "ocr" else 1.0
+
     def lines(self) -> list[tuple[int, int, str]]:
         """(start, end, text) of every line of the joined text."""
         out, pos = [], 0

@@ -21,8 +21,8 @@ TYPES = {"ke hoach": "KẾ HOẠCH", "quyet dinh": "QUYẾT ĐỊNH", "chi thi":
          "bien ban": "BIÊN BẢN", "de an": "ĐỀ ÁN", "phuong an": "PHƯƠNG ÁN", "ket luan": "KẾT LUẬN"}
 MOTTO = re.compile(r"c\S{1,3}g\s+h\S{1,2}a\s+x\S{1,2}\s+h\S{1,2}i|(?:\S+\s+\S+\s*-\s*)?\S+\s+\S+\s*-\s*hanh phu")
 # place: words (or a lone dash, as in "Bà Rịa - Vũng Tàu"), not glued to a code before it
-DATE = re.compile(r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:\s+(?:-|[^\W\d][^\s,\d/:\-]*)){0,5})\s*,\s*ngay\s*(?P<d>\d{1,2})?\s*(?:thang|/)\s*(?P<m>\d{1,2})?\s*(?:nam|/)\s*(?P<y>\d{4})?")
-NUMBER = re.compile(r"^[\s|*-]*s[o6]\s*[:.]?\s*(?P<num>\d+(?:\s*/\s*\d{4}(?=\s*/))?)?\s*/\s*(?P<sym>[a-z][a-z0-9\-/]*(?:-[a-z0-9]+)*)")
+DATE = re.compile(r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:\s+(?:-|[^\W\d][^\s,\d/:\-]*)){0,5})\s*,\s*ngay\s*(?P<d>\d{1,2})?(?P<dj>[^\d\n]{0,4}?)\s*(?:thang|/)\s*(?P<m>\d{1,2})?\s*(?:nam|/)\s*(?P<y>\d{4})?")
+NUMBER = re.compile(r"^[\s|*-]*s[o6]\s*[:.]?\s*(?P<num>\d+(?:\s*/\s*\d{4}(?=\s*/))?)?(?P<junk>[^/\n]{0,6}?)\s*/\s*(?P<sym>[a-z][a-z0-9\-/]*(?:-[a-z0-9]+)*)")
 HEAD_LINES = 40
 
 
@@ -79,11 +79,12 @@ def parse_header(doc: Doc) -> Header:
         a, b, _ = lines[t]
         kind = _type_of(doc, a, b) or ""
         fields["doc_type"] = Field(TYPES[kind], doc.span(a, b))
-        fields.update(_title(doc, lines, t))
         rest = doc.text[a:b].strip()[len(kind):].strip()
-        if rest and "title" not in fields:
+        if rest:  # "GIẤY PHÉP SỬ DỤNG ...": the title is on the type line
             start = doc.text.index(rest, a)
             fields["title"] = _field(doc, start, start + len(rest))
+        else:
+            fields.update(_title(doc, lines, t))
     elif "title" in fields:  # a công văn: no type line, a V/v under the number
         fields["doc_type"] = Field("CÔNG VĂN", fields["title"].span, 0.8)
     fields.update(_addressee(doc))
@@ -96,6 +97,8 @@ def _date_fields(doc: Doc, start: int, m: re.Match) -> dict[str, Field]:
     place_end = start + (m.end("place") - m.start())
     out = {"place": _field(doc, start, place_end)}
     d, mo, y = m.group("d"), m.group("m"), m.group("y")
+    if m.group("dj").strip():  # the day is written by hand and unreadable: never guessed
+        d = None
     if d and mo and y and 1 <= int(d) <= 31 and 1 <= int(mo) <= 12:
         out["date"] = Field(f"{int(y):04d}-{int(mo):02d}-{int(d):02d}", doc.span(a, b))
     elif mo and y:
@@ -137,9 +140,15 @@ def _number(doc: Doc, a: int, n: re.Match) -> dict[str, Field]:
     s0, s1 = a + n.start("sym"), a + n.end("sym")
     symbol = canonical(n.group("sym"), doc.text[s0:s1])
     out = {"symbol": Field(symbol, doc.span(s0, s1))}
-    if n.group("num"):
-        out["number"] = Field(re.sub(r"\s+", "", n.group("num")),
-                              doc.span(a + n.start("num"), a + n.end("num")))
+    junk = n.group("junk").strip()
+    if n.group("num") and not junk:
+        na, nb = a + n.start("num"), a + n.end("num")
+        conf = doc.confidence(na, nb)
+        note = "" if conf >= 0.8 else "low OCR confidence: handwritten? check the scan"
+        out["number"] = Field(re.sub(r"\s+", "", n.group("num")), doc.span(na, nb), conf, note)
+    elif junk:  # a handwritten number OCR could not read: flagged, never guessed
+        out["number"] = Field(None, doc.span(a + n.start("junk"), a + n.end("junk")), 0.0,
+                              "unreadable number (handwritten?): check the scan")
     else:
         out["number"] = Field(None, doc.span(a + n.start(), s0), 1.0, "number left blank")
     return out

@@ -123,3 +123,22 @@ def test_unit_name_dashes(raw, want):
     from parser.duties import unit_name
 
     assert unit_name(raw) == want
+
+
+@pytest.mark.parametrize("line,number,note", [
+    ("Số: # /CT-UBND", None, "unreadable"),  # a handwritten number OCR could not read
+    ("Số: ố† /QĐ-UBND", None, "unreadable"),
+    ("Số:      /KH-SCT", None, "blank"),
+    ("Số: 2507/GP-UBND", "2507", ""),
+    ("Số: 16 /2026/QĐ-UBND", "16/2026", ""),
+])
+def test_handwritten_numbers_flagged_never_guessed(line: str, number: str | None, note: str) -> None:
+    r = parse_text(f"ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\n{line}\nCHỈ THỊ\nVề việc thi hành án\n")
+    assert r.header.number.value == number
+    assert note in r.header.number.note
+    assert r.header.symbol.value and "/" not in r.header.symbol.value.strip("/")[:1]
+
+
+def test_handwritten_day_gives_partial_date() -> None:
+    r = parse_text("ỦY BAN NHÂN DÂN\nQuảng Ngãi, ngày O# tháng 02 năm 2025\nQUYẾT ĐỊNH\nVề việc\n")
+    assert r.header.date.value is None and r.header.date_partial.value == "2025-02"
