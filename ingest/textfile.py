@@ -8,9 +8,12 @@ well-formed Vietnamese syllables (ingest.orthography), the best one wins.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 import unicodedata
 from collections.abc import Callable
+
+from vnplans.exceptions import DecodeError
 
 from .legacy import decode_tcvn3, decode_vni
 from .orthography import syllable_rate
@@ -19,8 +22,9 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 
 
-class UndecodableText(ValueError):
-    """No supported encoding reads these bytes as text."""
+class UndecodableText(DecodeError, ValueError):
+    """No supported encoding reads these bytes as text. A DecodeError (without a path:
+    `load` adds it), so callers of the public `decode_text` catch the usual error class."""
 
 
 def _looks_utf16(data: bytes) -> str | None:
@@ -96,13 +100,15 @@ def decode_text(data: bytes) -> tuple[str, str]:
     """(NFC text, encoding name) for a text file's bytes; raises UndecodableText."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return _finish(data.decode(enc, errors="strict"), enc)
+            try:
+                return _checked(data.decode(enc, errors="strict"), enc)
+            except UnicodeDecodeError as exc:
+                raise UndecodableText(f"starts with a {enc} byte-order mark but is not "
+                                      f"{enc} ({exc.reason} at byte {exc.start})") from exc
     utf16 = _looks_utf16(data)
     if utf16:
-        try:
-            return _finish(data.decode(utf16), utf16)
-        except UnicodeDecodeError:
-            pass
+        with contextlib.suppress(UnicodeDecodeError, UndecodableText):
+            return _checked(data.decode(utf16), utf16)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -135,6 +141,13 @@ def _decode_8bit(data: bytes) -> tuple[str, str]:
     if syllable_rate(text[:SCORE_SAMPLE]) < 0.3 and any(c.isalpha() for c in text[:2000]):
         raise UndecodableText("bytes are not valid UTF-8, and no Vietnamese 8-bit encoding fits")
     return _finish(text, name)
+
+
+def _checked(text: str, encoding: str) -> tuple[str, str]:
+    """A UTF-16 reading of binary junk is still "text": check it like the others."""
+    if not _is_texty(text):
+        raise UndecodableText(f"binary content (control characters) in {encoding}, not text")
+    return _finish(text, encoding)
 
 
 def _finish(text: str, encoding: str) -> tuple[str, str]:

@@ -100,3 +100,12 @@ def test_unicode_forms(text: str, codec: str) -> None:
 def test_found_by_hypothesis(data: bytes, expected: str) -> None:
     out, enc = ingest.decode_text(data)
     assert enc == expected and out == unicodedata.normalize("NFC", out) and "b" in out
+
+
+@pytest.mark.parametrize("data", [bytes(range(256)) * 20, b"\x00\x01\x02\x03" * 500])
+def test_binary_junk_is_a_decode_error(data: bytes) -> None:
+    """Regression: junk with NULs every other byte passed as UTF-16 without a check."""
+    from vnplans.exceptions import DecodeError
+
+    with pytest.raises(DecodeError, match="binary|none of|not valid"):
+        ingest.decode_text(data)
