@@ -174,6 +174,7 @@ def _load_text(path: Path, doc_id: str) -> Document:
 def _load_docx(path: Path, doc_id: str) -> Document:
     """Paragraphs in body order; each table cell on its own line, row by row (the shape
     of a flattened table, which the parser knows how to rebuild)."""
+    import unicodedata
     import zipfile
 
     import docx
@@ -184,29 +185,47 @@ def _load_docx(path: Path, doc_id: str) -> Document:
     except (OpcError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise UnsupportedFormatError("not a readable DOCX file (content does not match its "
                                      "extension)", path=path) from exc
-    lines: list[str] = []
-    body = d.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
-        elif tag == "tbl":
-            lines += _docx_table_lines(child)
-    import unicodedata
-
-    text = unicodedata.normalize("NFC", "\n".join(lines))
+    text = unicodedata.normalize("NFC", "\n".join(_block_lines(d.element.body)))
     return Document(doc_id, str(path), "docx", (Page(doc_id, 0, "text", text=text),),
                     encoding="docx")
 
 
-def _docx_table_lines(tbl: object) -> list[str]:
-    lines = []
-    for row in tbl.iter():  # type: ignore[attr-defined]
-        if not row.tag.endswith("}tc"):
-            continue
-        paras = ["".join(t.text or "" for t in p.iter() if t.tag.endswith("}t"))
-                 for p in row.iter() if p.tag.endswith("}p")]
-        lines.append(" ".join(s for s in paras if s.strip()))
+def _tag(el: Any) -> str:
+    return str(el.tag).rsplit("}", 1)[-1]
+
+
+def _para_text(p: Any) -> str:
+    return "".join(t.text or "" for t in p.iter() if _tag(t) == "t")
+
+
+def _block_lines(parent: Any) -> list[str]:
+    """Lines of a body or a cell: paragraphs in order, tables flattened in place (a nested
+    table once, not again as part of its outer cell)."""
+    lines: list[str] = []
+    for child in parent.iterchildren():
+        tag = _tag(child)
+        if tag == "p":
+            lines.append(_para_text(child))
+        elif tag == "tbl":
+            lines += _table_lines(child)
+        elif tag == "sdt":  # content controls wrap paragraphs and tables
+            content = next((c for c in child.iterchildren() if _tag(c) == "sdtContent"), None)
+            if content is not None:
+                lines += _block_lines(content)
+    return lines
+
+
+def _table_lines(tbl: Any) -> list[str]:
+    """Each cell on its own line, row by row (a merged cell once); a cell's paragraphs
+    joined by spaces; a nested table's cells follow as their own lines."""
+    lines: list[str] = []
+    for row in (r for r in tbl.iterchildren() if _tag(r) == "tr"):
+        for cell in (c for c in row.iterchildren() if _tag(c) == "tc"):
+            kids = list(cell.iterchildren())
+            paras = [_para_text(c).strip() for c in kids if _tag(c) == "p"]
+            lines.append(" ".join(s for s in paras if s))
+            for nested in (c for c in kids if _tag(c) == "tbl"):
+                lines += _table_lines(nested)
     return lines
 
 

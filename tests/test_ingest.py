@@ -224,3 +224,27 @@ def test_truncated_image_fails_when_rasterised(tmp_path: Path) -> None:
     with pytest.raises(BadInputError) as info:
         ingest.load_image(doc.pages[0].image)
     assert str(cut) in info.value.one_line()
+
+
+def test_docx_tables_in_body_order(tmp_path: Path) -> None:
+    """Cells row by row, one per line; a multi-paragraph cell on one line; a merged cell
+    once; a nested table's cells once (regression: they were also inside the outer cell)."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("KẾ HOẠCH")
+    t = d.add_table(rows=2, cols=3)
+    t.cell(0, 0).text, t.cell(0, 1).text, t.cell(0, 2).text = "STT", "Nội dung", "Thời gian"
+    t.cell(1, 0).text = "1"
+    t.cell(1, 1).text = "Tuyên truyền"
+    t.cell(1, 1).add_paragraph("cải cách hành chính")
+    t.cell(1, 2).add_table(rows=1, cols=2).rows[0].cells[0].text = "Quý I"
+    d.add_paragraph("Nơi nhận:")
+    merged = d.add_table(rows=1, cols=2)
+    merged.cell(0, 0).merge(merged.cell(0, 1)).text = "Tổng cộng"
+    d.save(tmp_path / "plan.docx")
+    page = ingest.load(tmp_path / "plan.docx").pages[0]
+    assert page.text.split("\n") == [
+        "KẾ HOẠCH", "STT", "Nội dung", "Thời gian", "1", "Tuyên truyền cải cách hành chính",
+        "", "Quý I", "", "Nơi nhận:", "Tổng cộng",
+    ]
