@@ -48,6 +48,8 @@ class Doc:
         self.folded = fold(self.text)
         # one line: for phrases that the print broke across lines (same offsets again)
         self.flat = self.folded.replace("\n", " ").replace("\f", " ")
+        self._starts: dict[int, list[int]] = {}
+        self._ends: dict[int, list[int]] = {}
 
     def span(self, start: int, end: int) -> Span:
         """The Span of joined-text [start, end): page, page offsets, raw offsets, box."""
@@ -58,7 +60,28 @@ class Doc:
         a = max(0, start - self.starts[i])
         b = max(a, min(len(page.text), end - self.starts[i]))
         ra, rb = page.raw_span(a, b)
-        return Span(page.index, a, b, ra, rb, _box(page, ra, rb))
+        return Span(page.index, a, b, ra, rb, self._box(i, ra, rb))
+
+    def _words(self, i: int, ra: int, rb: int) -> Sequence:
+        """The OCR words of page i under raw [ra, rb), by bisection: a linear scan per
+        span cost more than the rest of the parser on long pages."""
+        if i not in self._ends:
+            self._ends[i] = [w.end for w in self.pages[i].raw.words]
+            self._starts[i] = [w.start for w in self.pages[i].raw.words]
+        words = self.pages[i].raw.words
+        if self._ends[i] != sorted(self._ends[i]):  # not in text order: scan them all
+            return [w for w in words if w.start < rb and w.end > ra]
+        lo, hi = bisect.bisect_right(self._ends[i], ra), bisect.bisect_left(self._starts[i], rb)
+        return words[lo:hi]
+
+    def _box(self, i: int, ra: int, rb: int) -> Box | None:
+        boxes = [w.box for w in self._words(i, ra, rb) if w.box is not None]
+        if not boxes:
+            return None
+        out = boxes[0]
+        for b in boxes[1:]:
+            out = out.union(b)
+        return out
 
     def confidence(self, start: int, end: int) -> float:
         """Mean OCR confidence (0-1) of the words under [start, end); 1.0 for text pages."""
@@ -68,7 +91,7 @@ class Doc:
         page = self.pages[i]
         a = max(0, start - self.starts[i])
         ra, rb = page.raw_span(a, max(a, min(len(page.text), end - self.starts[i])))
-        confs = [w.conf for w in page.raw.words if w.start < rb and w.end > ra]
+        confs = [w.conf for w in self._words(i, ra, rb)]
         return min(1.0, sum(confs) / len(confs) / 100) if confs and page.raw.source == "ocr" else 1.0
 
     def lines(self) -> list[tuple[int, int, str]]:
@@ -78,16 +101,6 @@ class Doc:
             out.append((pos, pos + len(line), line))
             pos += len(line) + 1
         return out
-
-
-def _box(page: RestoredPage, ra: int, rb: int) -> Box | None:
-    boxes = [w.box for w in page.raw.words if w.box is not None and w.start < rb and w.end > ra]
-    if not boxes:
-        return None
-    out = boxes[0]
-    for b in boxes[1:]:
-        out = out.union(b)
-    return out
 
 
 def clean(s: str) -> str:
