@@ -142,3 +142,25 @@ def test_handwritten_numbers_flagged_never_guessed(line: str, number: str | None
 def test_handwritten_day_gives_partial_date() -> None:
     r = parse_text("ỦY BAN NHÂN DÂN\nQuảng Ngãi, ngày O# tháng 02 năm 2025\nQUYẾT ĐỊNH\nVề việc\n")
     assert r.header.date.value is None and r.header.date_partial.value == "2025-02"
+
+
+RAW_CLOSING = """UBND TINH DONG NAI CONG HOA XA HQI CHU NGHIA VIET NAM
+Pong Nai, ngdy 30 thang 01 nim 2023
+S6: 06 /KH-KCNDN
+KE HOACH
+Thong tin tuyen truyen nam 2023
+I. MUC DICH
+Noi dung.
+Noi nhn: KT. TRUONG BAN
+- UBND tinh ; PHO TRUONG BAN
+- Luu VT, CCHC.
+"""
+
+
+def test_raw_ocr_date_words_and_noi_nhan():
+    """Regressions on un-restored OCR: `ngdy ... nim` is still a date line, `Noi nhn`
+    still opens the closing block (signer title and recipients)."""
+    h = parse_text(RAW_CLOSING).header
+    assert (h.date.value, h.number.value, h.doc_type.value) == ("2023-01-30", "06", "KẾ HOẠCH")
+    assert h.signer_title.value == "KT. TRUONG BAN PHO TRUONG BAN"
+    assert [r.value for r in h.recipients] == ["UBND tinh", "Luu VT, CCHC"]
