@@ -62,7 +62,19 @@ def discover(paths: list[str | Path]) -> tuple[list[Path], list[VnplansError]]:
             files.append(p)
         else:
             errors.append(InputNotFoundError("no such file or directory", path=p))
-    return files, errors
+    return _unique(files), errors
+
+
+def _unique(files: list[Path]) -> list[Path]:
+    """A file named twice (itself and through its folder) is processed once."""
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
 
 
 def load(path: str | Path, *, force_ocr: bool = False, dpi: int = 300) -> Document:
@@ -73,9 +85,12 @@ def load(path: str | Path, *, force_ocr: bool = False, dpi: int = 300) -> Docume
     ext = path.suffix.lower()
     if ext not in SUPPORTED:
         raise UnsupportedFormatError(f"unsupported file type {ext or '(no extension)'!r}", path=path)
-    if path.stat().st_size == 0:
-        raise BadInputError("empty file (0 bytes)", path=path)
-    doc_id = sha256_file(path)
+    try:
+        if path.stat().st_size == 0:
+            raise BadInputError("empty file (0 bytes)", path=path)
+        doc_id = sha256_file(path)
+    except OSError as exc:  # permission denied, an I/O error on a failing disk, ...
+        raise BadInputError(f"cannot read the file ({exc.strerror or exc})", path=path) from exc
     if ext == ".pdf":
         return _load_pdf(path, doc_id, force_ocr, dpi)
     if ext in IMAGE_EXTS:

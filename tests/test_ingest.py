@@ -248,3 +248,27 @@ def test_docx_tables_in_body_order(tmp_path: Path) -> None:
         "KẾ HOẠCH", "STT", "Nội dung", "Thời gian", "1", "Tuyên truyền cải cách hành chính",
         "", "Quý I", "", "Nơi nhận:", "Tổng cộng",
     ]
+
+
+def test_discover_skips_hidden_and_duplicates(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".cache").mkdir()
+    for name in ("b.txt", "sub/a.pdf", ".hidden.txt", ".cache/x.txt", "notes.xyz"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    files, errors = ingest.discover([tmp_path, tmp_path / "b.txt"])
+    assert [f.relative_to(tmp_path).as_posix() for f in files] == ["b.txt", "notes.xyz", "sub/a.pdf"]
+    assert errors == []
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    import os
+
+    path = _write(tmp_path / "locked.txt", TEXT.encode("utf-8"))
+    path.chmod(0)
+    try:
+        if os.access(path, os.R_OK):
+            pytest.skip("running as root: permissions are not enforced")
+        with pytest.raises(BadInputError, match="cannot read"):
+            ingest.load(path)
+    finally:
+        path.chmod(0o644)
