@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import ingest
-from ingest.legacy import encode_tcvn3
+from ingest.legacy import encode_tcvn3, encode_vni
 from ingest.pdf import _decode_tcvn3_layer
 
 LINES = [
@@ -74,6 +74,7 @@ def _strip(s: str) -> str:
     (lambda s: s.encode("cp1252", errors="replace"), "image", "rejected", "k? ho?ch"),
     (lambda s: LATIN1_VIET.encode("cp1252"), "text-layer", "accepted", "nghiêm túc"),
     (lambda s: encode_tcvn3(s).encode("latin-1"), "text-layer", "TCVN3", "sở công thương"),
+    (lambda s: encode_vni(s.capitalize()).encode("cp1252"), "text-layer", "VNI", "Độc lập - tự do"),
 ])
 def test_hand_made_text_layer(tmp_path: Path, encode, source: str, note: str, expect: str) -> None:
     path = tmp_path / "born.pdf"
