@@ -145,6 +145,8 @@ def test_handwritten_day_gives_partial_date() -> None:
 
 
 RAW_CLOSING = """UBND TINH DONG NAI CONG HOA XA HQI CHU NGHIA VIET NAM
+BAN QUANLY Poc 1ap - Tw do - Hanh phic
+CAC KHU CONG NGHIEP
 Pong Nai, ngdy 30 thang 01 nim 2023
 S6: 06 /KH-KCNDN
 KE HOACH
@@ -163,4 +165,5 @@ def test_raw_ocr_date_words_and_noi_nhan():
     h = parse_text(RAW_CLOSING).header
     assert (h.date.value, h.number.value, h.doc_type.value) == ("2023-01-30", "06", "KẾ HOẠCH")
     assert h.signer_title.value == "KT. TRUONG BAN PHO TRUONG BAN"
+    assert h.agency.value == "BAN QUANLY CAC KHU CONG NGHIEP"  # motto "Hanh phic" cut off
     assert [r.value for r in h.recipients] == ["UBND tinh", "Luu VT, CCHC"]
