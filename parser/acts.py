@@ -123,12 +123,27 @@ _ISSUERS = [(re.compile(p), n) for p, n in (
 def _issuer(doc: Doc, pos: int) -> tuple[str | None, int]:
     m = ISSUER.match(doc.flat[pos:pos + 120])
     if not m:
-        return None, pos
+        return _conference(doc, pos)
     who_f = m.group("who").strip()
     for rx, name in _ISSUERS:
         if rx.search(who_f):
             return name, pos + m.end()
     return _trim_issuer(clean(doc.text[pos + m.start("who"): pos + m.end("who")])), pos + m.end()
+
+
+CONFERENCE = re.compile(r"^\s*,?\s*(?:tai|cua)?\s*hoi nghi\b[^;.()]{0,60}?(?=(?:ban chap hanh|bch)\b)")
+
+
+def _conference(doc: Doc, pos: int) -> tuple[str | None, int]:
+    """A party resolution cited by its plenum (`tại Hội nghị lần thứ 5 BCH TW Đảng`):
+    the issuer is the Ban Chấp hành named there."""
+    m = CONFERENCE.match(doc.flat[pos:pos + 140])
+    if m:
+        rest = " ".join(doc.flat[pos + m.end(): pos + m.end() + 60].split())
+        for rx, name in _ISSUERS:
+            if rx.match(rest):
+                return name, pos + m.end()
+    return None, pos
 
 
 def _trim_issuer(who: str) -> str:

@@ -167,3 +167,15 @@ def test_raw_ocr_date_words_and_noi_nhan():
     assert h.signer_title.value == "KT. TRUONG BAN PHO TRUONG BAN"
     assert h.agency.value == "BAN QUANLY CAC KHU CONG NGHIEP"  # motto "Hanh phic" cut off
     assert [r.value for r in h.recipients] == ["UBND tinh", "Luu VT, CCHC"]
+
+
+@pytest.mark.parametrize("text,number,issuer", [
+    ("Thực hiện Nghị quyết số 71/NQ-TW ngày 01/8/2007 tại Hội nghị lần thứ 5 BCH\nTW Đảng (khóa X).",
+     "71-NQ/TW", "Ban Chấp hành Trung ương Đảng"),
+    ("Căn cứ Nghị quyết số 5/NQ-TU ngày 1/2/2020 tại Hội nghị BCH Đảng bộ tỉnh lần thứ 3.",
+     "5-NQ/TU", "Ban Chấp hành Đảng bộ tỉnh"),
+    ("Căn cứ Nghị quyết số 9/NQ-TU ngày 1/2/2020 tại hội trường tỉnh.", "9-NQ/TU", None),
+])
+def test_party_issuer_from_plenum(text, number, issuer):
+    acts = {a.number: a.issuer for a in parse_text(text).legal_acts}
+    assert acts == {number: issuer}
