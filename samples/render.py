@@ -10,7 +10,7 @@ left header block, right header block, title, body, recipients, signature.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
@@ -74,6 +74,7 @@ class Item:
     text: str
     kind: str  # "left", "right", "title", "body", "heading", "table", "recipients", "signature"
     table: TableSpec | None = None
+    part: int = 0  # 1 for what follows the signature (appendices), drawn on a new page
 
 
 @lru_cache(maxsize=64)
@@ -101,11 +102,28 @@ _RULE = re.compile(r"^[-–—_=.·*\s]+$")
 _HEADING = re.compile(r"^([IVX]+\.|\d+(\.\d+)*\.|[a-zđ]\))\s")
 
 
+def _is_type(line: str) -> bool:
+    """A document-type title (KẾ HOẠCH, QUYẾT ĐỊNH ...), alone or leading a capitalised title."""
+    bare = strip_marks(line).upper()
+    return bare in _TYPES or line.isupper() and any(bare.startswith(t + " ") for t in _TYPES)
+
+
+def _header_end(lines: list[str]) -> int:
+    """Where a header without a type title (a công văn) ends: at the first body line, within
+    the first lines, and only when the national motto is there at all."""
+    if not any(_MOTTO.search(ln) for ln in lines[:4]):
+        return 0
+    for i, ln in enumerate(lines[:16]):
+        if _starts_body(ln) or len(ln) > 90:
+            return i
+    return 0
+
+
 def classify(text: str) -> list[Item]:
     """Assign each non-blank line of a document to a layout role."""
     lines = [" ".join(ln.split()) for ln in text.splitlines()]
     lines = [ln for ln in lines if ln and not _RULE.match(ln)]
-    t = next((i for i, ln in enumerate(lines) if strip_marks(ln).upper() in _TYPES), None)
+    t = next((i for i, ln in enumerate(lines[:25]) if _is_type(ln)), None)
     items: list[Item] = []
     if t is not None:
         items += _header(lines[:t])
@@ -115,13 +133,15 @@ def classify(text: str) -> list[Item]:
             items.append(Item(lines[j], "title"))
             j += 1
     else:
-        j = 0
+        j = _header_end(lines)
+        items += _header(lines[:j])
     tail = next(
         (i for i in range(j, len(lines)) if strip_marks(lines[i]).startswith("Noi nhan")), None
     )
     items += _body(lines[j:tail])
     if tail is not None:
-        items += _closing(lines[tail:])
+        closing, rest = _closing(lines[tail:])
+        items += closing + [replace(it, part=1) for it in _body(rest)]
     return items
 
 
@@ -171,13 +191,31 @@ def _starts_body(line: str) -> bool:
     return bool(re.match(r"^(Căn cứ|Thực hiện|Theo|Xét|Kính gửi|[IVX]+\.|\d+\.)", line))
 
 
+def _place_date_start(line: str) -> int | None:
+    """Where a place-and-date (`Lào Cai, ngày ...`) begins inside a merged header line: the
+    run of capitalised words (at most four) before `, ngày`."""
+    at = line.find(", ngày")
+    if at < 0:
+        return None
+    words = line[:at].split(" ")
+    k = len(words)
+    while (
+        k > 0 and len(words) - k < 4 and words[k - 1][:1].isupper() and words[k - 1][1:].islower()
+    ):
+        k -= 1
+    return len(" ".join(words[:k])) + 1 if 0 < k < len(words) else None
+
+
 def _header(lines: list[str]) -> list[Item]:
+    """Split merged header lines into the agency column (left: agency, `Số:`, `V/v`) and
+    the motto column (right: national motto, place and date)."""
     left, right = [], []
     for ln in lines:
         m = _MOTTO.search(ln)
-        if m and m.start() > 0:
-            left.append(ln[: m.start()].strip())
-            right.append(ln[m.start() :].strip())
+        cut = m.start() if m else _place_date_start(ln)
+        if cut:
+            left.append(ln[:cut].strip())
+            right.append(ln[cut:].strip())
         elif m or _DATE.match(ln):
             right.append(ln)
         else:
@@ -188,20 +226,28 @@ def _header(lines: list[str]) -> list[Item]:
 _CAPS_TAIL = re.compile(r"\s((?:KT|TL|TM|Q)\.\s*)?[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ .]{5,}$")
 
 
-def _closing(lines: list[str]) -> list[Item]:
-    """Recipients (left) and signature (right); a source line that merged both columns
-    (`Nơi nhận: KT. TRƯỞNG BAN`) is cut before its upper-case tail."""
-    recips, sign = [], []
-    for ln in lines:
-        if ln.startswith(("Nơi nhận", "-", "(", "+")):
+def _closing(lines: list[str]) -> tuple[list[Item], list[str]]:
+    """Recipients (left) and signature (right), and the lines after them (appendices); a
+    source line that merged both columns (`Nơi nhận: KT. TRƯỞNG BAN`) is cut before its
+    upper-case tail. The signature is a few short lines; a long one ends the block."""
+    recips: list[str] = []
+    sign: list[str] = []
+    for k, ln in enumerate(lines):
+        if ln.startswith(("Nơi nhận", "-", "(", "+")) and len(ln) < 90:
             m = _CAPS_TAIL.search(ln)
             if m and not ln[: m.start()].isupper():
                 recips.append(ln[: m.start()].rstrip())
                 sign.append(m.group().strip())
             else:
                 recips.append(ln)
-        else:
+        elif len(ln) <= 45 and len(sign) < 6:
             sign.append(ln)
+        else:
+            return _closing_items(recips, sign), lines[k:]
+    return _closing_items(recips, sign), []
+
+
+def _closing_items(recips: list[str], sign: list[str]) -> list[Item]:
     return [Item(x, "recipients") for x in recips] + [Item(x, "signature") for x in sign]
 
 
@@ -350,6 +396,18 @@ def _finish(c: _Canvas) -> list[RenderedPage]:
     ]
 
 
+def _draw_title(c: _Canvas, items: list[Item]) -> None:
+    """Centred bold type and trích yếu, with a short rule under them."""
+    titles = [i.text for i in items if i.kind == "title"]
+    for s in titles:
+        c.centred(s, c.left, c.right, c.y, weight=1)
+        c.y += c.lh
+    if titles:
+        _rule(c, (c.left + c.right) // 2, c.y + c.lh // 5, c.lh * 3)
+        c.y += c.lh // 3
+    c.y += c.lh // 2
+
+
 def render_document(text: str, style: Style = Style()) -> list[RenderedPage]:
     """A whole document laid out per Decree 30; one RenderedPage per page."""
     items = classify(text)
@@ -357,21 +415,20 @@ def render_document(text: str, style: Style = Style()) -> list[RenderedPage]:
     head = [i for i in items if i.kind in ("left", "right")]
     if head:
         _draw_header(c, head)
-    for it in (i for i in items if i.kind == "title"):
-        c.centred(it.text, c.left, c.right, c.y, weight=1)
-        c.y += c.lh
-    if any(i.kind == "title" for i in items):
-        _rule(c, (c.left + c.right) // 2, c.y + c.lh // 5, c.lh * 3)
-        c.y += c.lh // 3
-    c.y += c.lh // 2
-    _draw_body(c, [i for i in items if i.kind in ("body", "heading", "table")])
+    _draw_title(c, items)
+    _draw_body(c, [i for i in items if i.kind in ("body", "heading", "table") and not i.part])
     closing = [i for i in items if i.kind in ("recipients", "signature")]
     centre = _draw_closing(c, closing) if closing else None
+    signed = c.pages[-1][0]
+    appendix = [i for i in items if i.part == 1]
+    if appendix:
+        c.new_page()
+        _draw_body(c, appendix)
     if style.seal and centre is not None:
-        agency = " * ".join(
-            i.text for i in items if i.kind == "left" and not i.text.startswith("Số")
-        )
-        draw_seal(c.pages[-1][0], centre, style.dpi, agency)
+        agency = [
+            i.text for i in items if i.kind == "left" and not i.text.startswith(("Số", "V/v"))
+        ]
+        draw_seal(signed, centre, style.dpi, " * ".join(agency))
     return _finish(c)
 
 

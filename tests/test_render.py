@@ -218,3 +218,53 @@ def test_real_tesseract_reads_clean_render() -> None:
         check=True,
     ).stdout.decode("utf-8")
     assert cer(page.truth, out) < 0.02
+
+
+@pytest.mark.parametrize(
+    "line,left,right",
+    [
+        (
+            "Số:1629 /SCT-CN Lào Cai, ngày 27 tháng 3 năm 2026",
+            "Số:1629 /SCT-CN",
+            "Lào Cai, ngày 27 tháng 3 năm 2026",
+        ),
+        ("Số: 15 /QĐ - UBND Hà Nội, ngày 2", "Số: 15 /QĐ - UBND", "Hà Nội, ngày 2"),
+        ("SỞ Y TẾ Độc lập - Tự do - Hạnh phúc", "SỞ Y TẾ", "Độc lập - Tự do - Hạnh phúc"),
+        ("An Phú, ngày 03 tháng 4 năm 2024", None, "An Phú, ngày 03 tháng 4 năm 2024"),
+        ("V/v kiểm tra an toàn", "V/v kiểm tra an toàn", None),
+    ],
+)
+def test_header_line_split(line: str, left: str | None, right: str | None) -> None:
+    from samples.render import _header
+
+    items = _header([line])
+    assert [i.text for i in items if i.kind == "left"] == ([left] if left else [])
+    assert [i.text for i in items if i.kind == "right"] == ([right] if right else [])
+
+
+def test_cong_van_without_title_and_appendix() -> None:
+    text = (
+        "UBND TỈNH LÀO CAI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "SỞ XÂY DỰNG Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 12/SXD-QLN Lào Cai, ngày 05 tháng 3 năm 2026\n"
+        "V/v kiểm tra công trình\n"
+        "Kính gửi: Ủy ban nhân dân các xã.\n"
+        "Sở Xây dựng đề nghị các xã báo cáo kết quả kiểm tra trước ngày 30/3/2026.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nGIÁM ĐỐC\nTrần Văn Hùng\n"
+        "DANH SÁCH CÁC CÔNG TRÌNH CẦN KIỂM TRA TRÊN ĐỊA BÀN TỈNH TRONG NĂM 2026 NÀY\n"
+    )
+    pages = render_document(text, Style("freefont", 13, 72))
+    lines = pages[0].truth.split("\n")
+    assert lines[:4] == [
+        "UBND TỈNH LÀO CAI",
+        "SỞ XÂY DỰNG",
+        "Số: 12/SXD-QLN",
+        "V/v kiểm tra công trình",
+    ]
+    assert lines[4:7] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Lào Cai, ngày 05 tháng 3 năm 2026",
+    ]
+    assert lines[-1] == "- Lưu: VT." and len(pages) == 2
+    assert pages[1].truth.startswith("DANH SÁCH CÁC CÔNG TRÌNH")
