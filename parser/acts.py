@@ -28,14 +28,14 @@ SYMBOL_KINDS = {"NĐ": "Nghị định", "QĐ": "Quyết định", "NQ": "Nghị
                 "HD": "Hướng dẫn", "BC": "Báo cáo", "TTr": "Tờ trình", "KL": "Kết luận",
                 "CTr": "Chương trình", "QH": "Luật"}
 _KIND = "|".join(sorted(KINDS, key=len, reverse=True))
-_SO = r"(?:so|s6|s0|s o)\s*[:.]?\s*"
+_SO = r"(?:s[o06e]?|s o)\s*[:.]?\s*"  # số, OCR s6/s0/sé, or a lone s
 # number forms (on folded text): 63/2010/nd-cp, 116/kh-ubnd, 17-nq/tw, 142/2024/qh15, 45/2020
 _NUM = r"\d{1,5}\s?(?:/\s?\d{4}\s?)?(?:/\s?[a-z][a-z0-9]*(?:\s?-\s{0,3}[a-z][a-z0-9]*)*|-\s?[a-z]+\s?/\s?[a-z]+)?"
 CITE = re.compile(rf"\b(?P<kind>{_KIND})\s+(?:{_SO})?(?P<num>{_NUM})(?![\w/])")
 BARE = re.compile(rf"\b{_SO}(?P<num>\d{{1,5}}\s?(?:/\s?\d{{4}})?/\s?[a-z]+(?:\s?-\s?[a-z0-9]+)+)(?![\w/])")
 DATE_NUM = re.compile(r"^\s*,?\s*(?:ban hanh\s+)?ngay\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
 DATE_WORDS = re.compile(r"^\s*,?\s*(?:ban hanh\s+)?ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
-ISSUER = re.compile(r"^\s*,?\s*(?:cua|do)\s+(?P<who>[^,;:.()]{3,80}?)(?=\s+(?:ve|quy dinh|huong dan|ban hanh|phe duyet|"
+ISSUER = re.compile(r"^\s*,?\s*(?:cua|c[a-z]{1,2}a|do)\s+(?P<who>[^,;:.()]{3,80}?)(?=\s+(?:ve|quy dinh|huong dan|ban hanh|phe duyet|"
                     r"thuc hien|sua doi|truyen thong|tuyen truyen|trien khai|tiep tuc|tai|trong)\b|[,;:.(]|\n|$)")
 SUBJECT = re.compile(r"^\s*,?\s*(?:ve viec|ve|quy dinh|huong dan)\s+(?P<what>[^;]{3,220}?)(?=;|\.\s|\n\n|$)")
 FIX_SEGMENTS = {"ND": "NĐ", "QD": "QĐ", "QP": "QĐ", "NP": "NĐ", "NB": "NĐ", "QB": "QĐ", "HDND": "HĐND", "TTG": "TTg",
@@ -110,12 +110,14 @@ def _date(folded_after: str) -> str | None:
 
 
 _ISSUERS = [(re.compile(p), n) for p, n in (
-    (r"^thu tuong chinh phu", "Thủ tướng Chính phủ"), (r"^chinh phu", "Chính phủ"),
+    # Chính phủ: OCR and restoration slips on its last mark (phi, pha, phil) are common
+    (r"^th[a-z] tu[a-z]{1,2}ng chinh ph[a-z]{0,2}\b", "Thủ tướng Chính phủ"), (r"^chinh ph[a-z]{0,2}\b", "Chính phủ"),
+    (r"^van phong chinh ph[a-z]{0,2}\b", "Văn phòng Chính phủ"),
     (r"^chu tich (?:uy ban nhan dan|ubnd) tinh", "Chủ tịch UBND tỉnh"),
     (r"^(?:uy ban nhan dan|ubnd) tinh", "UBND tỉnh"), (r"^quoc hoi", "Quốc hội"),
     (r"^hoi dong nhan dan tinh|^hdnd tinh", "HĐND tỉnh"),
     (r"(?:ban chap hanh|bch) (?:trung uong|tw)", "Ban Chấp hành Trung ương Đảng"),
-    (r"(?:ban chap hanh|bch) dang bo tinh", "Ban Chấp hành Đảng bộ tỉnh"),
+    (r"(?:ban chap hanh|bch) [dpb]ang bo tinh", "Ban Chấp hành Đảng bộ tỉnh"),
     (r"^bo chinh tri", "Bộ Chính trị"), (r"^ban bi thu", "Ban Bí thư"),
 )]
 
