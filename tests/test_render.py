@@ -235,7 +235,7 @@ def test_real_tesseract_reads_clean_render() -> None:
     ],
 )
 def test_header_line_split(line: str, left: str | None, right: str | None) -> None:
-    from samples.render import _header
+    from samples.layout import _header
 
     items = _header([line])
     assert [i.text for i in items if i.kind == "left"] == ([left] if left else [])
