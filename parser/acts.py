@@ -39,7 +39,7 @@ ISSUER = re.compile(r"^\s*,?\s*(?:cua|c[a-z]{1,2}a|do)\s+(?P<who>[^,;:.()]{3,80}
                     r"thuc hien|sua doi|truyen thong|tuyen truyen|trien khai|tiep tuc|tai|trong)\b|[,;:.(]|\n|$)")
 SUBJECT = re.compile(r"^\s*,?\s*(?:ve viec|ve|quy dinh|huong dan)\s+(?P<what>[^;]{3,220}?)(?=;|\.\s|\n\n|$)")
 FIX_SEGMENTS = {"ND": "NĐ", "QD": "QĐ", "QP": "QĐ", "NP": "NĐ", "NB": "NĐ", "QB": "QĐ", "HDND": "HĐND", "TTG": "TTg",
-                "TTR": "TTr", "CTR": "CTr"}
+                "TTR": "TTr", "CTR": "CTr", "TI": "TT", "T1": "TT"}  # TI/T1: OCR for TT
 
 
 @dataclass(frozen=True, slots=True)

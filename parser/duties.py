@@ -21,6 +21,10 @@ VERBS = re.compile(r"\b(chu tri|lam dau moi|la dau moi|co trach nhiem|co nhiem v
                    r"tham muu|phoi hop|chu dong|can cu|to chuc|trien khai|thuc hien|theo doi|"
                    r"huong dan|bao cao|xay dung|cung cap|dam bao)\b")
 _TCTH = re.compile(r"to chuc\s+th\w{0,3}\s+h\w{1,3}n")  # "tổ chức thực hiện", OCR-tolerant
+# an audience block opens a line, after its outline number or bullet (a prose `đối với`
+# that a line wrap happens to put near the line start is not one)
+AUDIENCE = re.compile(r"^\s*(?:(?:[0-9]{1,2}(?:\.[0-9]{1,2})*|[IVX]{1,4})[.)]|[a-zđ]\)|[-+•*])\s*"
+                      r"doi (?:voi|tuong)\b\s*(?:tuyen truyen|la)?\s*:?\s*")
 LEAD_VERBS = ("chu tri", "lam dau moi", "la dau moi", "tham muu", "chiu trach nhiem")
 CADENCE = re.compile(r"(dinh ky\s+(?:hang|hàng|hằng)?\s*(?:thang|quy|nam|tuan)|"
                      r"\d+\s*thang,\s*\d+\s*thang(?:,\s*\d+\s*thang)?\s*(?:va|,)\s*nam|"
@@ -33,8 +37,8 @@ def parse_audiences(doc: Doc, sections: list[Section], locate) -> list[Audience]
     out = []
     for a, b, text in doc.lines():
         f = doc.folded[a:b]
-        m = re.search(r"\bdoi (?:voi|tuong)\b\s*(?:tuyen truyen|la)?\s*:?\s*", f)
-        if not m or m.start() > 12 or re.search(r"noi dung|hinh thuc", f[m.end():]):
+        m = AUDIENCE.match(f)
+        if not m or re.search(r"noi dung|hinh thuc", f[m.end():]):
             continue
         name = clean(text[m.end():]).rstrip(":")
         if len(name) < 3:  # "Đối tượng tuyên truyền" heading: the audiences follow

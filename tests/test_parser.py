@@ -192,3 +192,19 @@ def test_raw_ocr_citations(text, number, issuer):
     """Raw OCR (seed 001 style): `s`/`sé` for số, `ctia` for của, Chính phủ's mark lost."""
     acts = {a.number: a.issuer for a in parse_text(text).legal_acts}
     assert acts == {number: issuer}
+
+
+@pytest.mark.parametrize("line,found", [
+    ("1. Đối với cán bộ, công chức:", True),
+    ("b) Đối với người dân và doanh nghiệp", True),
+    ("- Đối tượng tuyên truyền: cán bộ, công chức", True),
+    ("đối với công tác cải cách thủ tục hành chính, kiểm soát thủ", False),  # prose wrapped
+    ("Đối với các trường hợp chây ỳ kéo dài, xử lý theo quy định", False),
+])
+def test_audience_needs_an_outline_marker(line, found):
+    assert bool(parse_text(f"I. NỘI DUNG\n{line}\nNội dung.\n").audiences) is found
+
+
+def test_tt_read_as_ti():
+    assert [a.number for a in parse_text("Thông tư số 02/2017/TI-VPCP ngày 31/10/2017").legal_acts] \
+        == ["02/2017/TT-VPCP"]
