@@ -185,6 +185,7 @@ def _addressee(doc: Doc) -> dict[str, Field]:
 
 
 NOI = r"n[o0]i\s*nh(?:a?n|[a-z]n)\b"  # "Nơi nhận", also OCR "Noi nhn"
+NAME = r"[A-ZĐÀ-Ỹ][^\W\d_]+(?:\s+[A-ZĐÀ-Ỹ][^\W\d_]+){1,4}"  # a person: 2-5 capitalised words
 SIGN_PREFIX = re.compile(r"^(kt|tl|tm|q|tuq)\s*\.")
 CAPS_TAIL = re.compile(r"\s((?:KT|TL|TM|Q|TUQ)\.\s*)?[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ .]{5,}$")
 
@@ -208,8 +209,10 @@ def _closing(doc: Doc) -> dict[str, Field]:
             continue
         elif SIGN_PREFIX.match(f) or text.strip().isupper():
             titles.append((a, b))
-        elif re.fullmatch(r"[A-ZĐÀ-Ỹ][^\W\d_]+(?:\s+[A-ZĐÀ-Ỹ][^\W\d_]+){1,4}", text.strip()):
+        elif re.fullmatch(NAME, text.strip()):
             names.append((a, b))
+        elif (tail := re.search(rf"\)\s*({NAME})\s*$", text)) and tail.group(1).istitle():
+            names.append((a + tail.start(1), a + tail.end(1)))  # "(D/.../path) Nguyễn Văn A"
     out: dict[str, Field] = {}
     if recips:
         out["recipients"] = tuple(_field(doc, a, b) for a, b in recips)

@@ -208,3 +208,14 @@ def test_audience_needs_an_outline_marker(line, found):
 def test_tt_read_as_ti():
     assert [a.number for a in parse_text("Thông tư số 02/2017/TI-VPCP ngày 31/10/2017").legal_acts] \
         == ["02/2017/TT-VPCP"]
+
+
+@pytest.mark.parametrize("last,name", [
+    ("(D/Tuan/116/KH-UBND/2021/Thongtintuyentruyen) Nguyễn Trí Phương", "Nguyễn Trí Phương"),
+    ("Nguyễn Trí Phương", "Nguyễn Trí Phương"),
+    ("(xem phụ lục) Kho VLNCN", None),  # not a person's name
+])
+def test_signer_name_after_a_merged_column(last, name):
+    """OCR of a scan puts the file-path note and the signer's name on one line."""
+    text = f"KẾ HOẠCH\nVề x\nNơi nhận: KT. GIÁM ĐỐC\n- UBND tỉnh; PHÓ GIÁM ĐỐC\n- Lưu: VT.\n{last}\n"
+    assert parse_text(text).header.signer_name.value == name
