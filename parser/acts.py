@@ -28,7 +28,7 @@ SYMBOL_KINDS = {"NĐ": "Nghị định", "QĐ": "Quyết định", "NQ": "Nghị
                 "HD": "Hướng dẫn", "BC": "Báo cáo", "TTr": "Tờ trình", "KL": "Kết luận",
                 "CTr": "Chương trình", "QH": "Luật"}
 _KIND = "|".join(sorted(KINDS, key=len, reverse=True))
-_SO = r"(?:s[o06e]?|s o)\s*[:.]?\s*"  # số, OCR s6/s0/sé, or a lone s
+_SO = r"(?:s[o06ed]?|s o)\s*[:.]?\s*"  # số, OCR s6/s0/sé/sd, or a lone s
 # number forms (on folded text): 63/2010/nd-cp, 116/kh-ubnd, 17-nq/tw, 142/2024/qh15, 45/2020
 _NUM = r"\d{1,5}\s?(?:/\s?\d{4}\s?)?(?:/\s?[a-z][a-z0-9]*(?:\s?-\s{0,3}[a-z][a-z0-9]*)*|-\s?[a-z]+\s?/\s?[a-z]+)?"
 CITE = re.compile(rf"\b(?P<kind>{_KIND})\s+(?:{_SO})?(?P<num>{_NUM})(?![\w/])")

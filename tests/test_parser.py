@@ -183,6 +183,7 @@ def test_party_issuer_from_plenum(text, number, issuer):
 
 @pytest.mark.parametrize("text,number,issuer", [
     ("Nghi dinh s 42/2022/ND-CP ngay 24/6/2022 cua Chinh pha quy dinh", "42/2022/NĐ-CP", "Chính phủ"),
+    ("2030; Nghi quyét sd\n131/NQ-CP ngay 06/10/2022 ctia Chinh phi vé day", "131/NQ-CP", "Chính phủ"),
     ("Quyét dinh sé 3183/QD-UBND ngay 09/9/2021 ctia UBND tinh vé", "3183/QĐ-UBND", "UBND tỉnh"),
     ("Quyết định s 766/QĐ-TTg ngày 26/6/2022 của Thu tuéng Chinh phil về", "766/QĐ-TTg", "Thủ tướng Chính phủ"),
     ("Thông tư số 01/2020/TT-VPCP ngày 21/10/2020 của Văn phòng Chính phí quy định", "01/2020/TT-VPCP",
