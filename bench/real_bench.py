@@ -13,11 +13,11 @@ import sys
 import time
 from pathlib import Path
 
-from diacritics import restore_page
 from ingest import load
 from ocr import OcrOptions, ocr_page
 from parser import parse
 from samples.truth import cer
+from vnplans.pipeline import PipelineOptions, restore_pages
 
 EXTERNAL = Path(__file__).resolve().parents[2] / "shared" / "external"
 FIELDS = ("doc_type", "number", "symbol", "place", "date", "title")
@@ -59,7 +59,7 @@ def one(pdf: Path, with_baseline: bool) -> str:
     t0 = time.perf_counter()
     doc = load(pdf)
     pages = [ocr_page(p, OcrOptions()) for p in doc.pages]
-    restored = [restore_page(p) for p in pages]
+    restored = list(restore_pages(pages, PipelineOptions()))  # as `vnplans run` does
     rec = parse(restored)
     secs = (time.perf_counter() - t0) / max(1, len(pages))
     conf = sum(p.mean_conf for p in pages) / max(1, len(pages))
