@@ -28,7 +28,7 @@ HUNSPELL = Path("/usr/share/hunspell/vi_VN.dic")
 SOURCES = {"002": "seeds/002_*.txt", "004": "seeds/004_*.txt", "001": "gold/text/001.txt"}
 
 
-def clean_texts(exclude: set[str] = frozenset()) -> dict[str, str]:
+def clean_texts(exclude: frozenset[str] | set[str] = frozenset()) -> dict[str, str]:
     out = {}
     for name, pattern in SOURCES.items():
         files = sorted(SHARED.glob(pattern))
@@ -42,15 +42,17 @@ def prior() -> dict[str, float]:
     syllables, normalised."""
     import wordfreq
 
-    probs: Counter = Counter()
+    probs: dict[str, float] = {}
     for w in wordfreq.top_n_list("vi", 100_000):
         if is_syllable(w):
-            probs[fold_tone_placement(w)] += wordfreq.word_frequency(w, "vi")
+            key = fold_tone_placement(w)
+            probs[key] = probs.get(key, 0.0) + wordfreq.word_frequency(w, "vi")
     if HUNSPELL.exists():
         for line in HUNSPELL.read_text(encoding="utf-8", errors="ignore").splitlines()[1:]:
             w = line.split("/")[0].strip().lower()
             if is_syllable(w):
-                probs[fold_tone_placement(w)] += 2e-6
+                key = fold_tone_placement(w)
+                probs[key] = probs.get(key, 0.0) + 2e-6
     total = sum(probs.values())
     return {w: round(p / total, 9) for w, p in probs.items() if p / total > 1e-9}
 
@@ -103,7 +105,7 @@ def base_lm() -> TrigramLM:
     return lm
 
 
-def build(exclude: set[str] = frozenset(), with_renders: bool = True) -> Model:
+def build(exclude: frozenset[str] | set[str] = frozenset(), with_renders: bool = True) -> Model:
     texts = clean_texts(exclude)
     lm = lm_from_texts(texts.values(), base_lm())
     rules: dict[str, Counter] = {}

@@ -61,7 +61,9 @@ def _restore_line(decoder: Decoder, raw: str, ctx: tuple[str, str]
     best = decoder.decode(slots, ctx)
     for slot, (k, _) in zip(slots, best, strict=True):
         ctx = (ctx[1], slot.cands[k].lm)
-    tokens, parts, offsets = [], [], []
+    tokens: list[RestoredToken] = []
+    parts: list[str] = []
+    offsets: list[int] = []
     pos = 0
     for slot, (k, alts) in zip(slots, best, strict=True):
         text = slot.cands[k].text

@@ -72,9 +72,9 @@ def estimate_skew(gray: np.ndarray, max_deg: float = 10.0) -> float:
     if ink.sum() < 50:
         return 0.0
     coarse = np.arange(-max_deg, max_deg + 1e-9, 0.5)
-    best = max(coarse, key=lambda a: _profile_score(ink, float(a)))
+    best = float(max(coarse, key=lambda a: _profile_score(ink, float(a))))
     fine = np.arange(best - 0.4, best + 0.41, 0.1)
-    return float(round(max(fine, key=lambda a: _profile_score(ink, float(a))), 2))
+    return round(float(max(fine, key=lambda a: _profile_score(ink, float(a)))), 2)
 
 
 def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
@@ -90,7 +90,7 @@ def crop_border(gray: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
     returns the image and (dx, dy) = (0, 0) since coordinates are kept."""
     small, scale = _small(gray)
     dark = (small < 60).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, 8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
     h, w = small.shape
     out = gray.copy()
     for i in range(1, n):

@@ -207,7 +207,7 @@ def extract_acts(doc: Doc, own_number: str | None, section_of) -> tuple[list[Leg
 
 def _complete_bare(hits: list[Hit]) -> None:
     """A number cited without its symbol takes the full form cited elsewhere (one only)."""
-    full = {}
+    full: dict[str, set[str]] = {}
     for h in hits:
         m = re.match(r"^(\d+/\d{4})/", h.number)
         if m:

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from .doc import Doc, clean
-from .models import Audience, Responsibility, Section
+from .models import Audience, Responsibility, RespRole, Section
 
 UNIT_HEAD = re.compile(
     r"^(cac |tat ca )?(phong|van phong|so|thanh tra|ban|trung tam|ubnd|uy ban|doan|chi cuc|"
@@ -92,7 +92,7 @@ def _item(doc: Doc, s: Section, a: int, b: int) -> list[Responsibility]:
     verb = VERBS.search(head)
     unit_text = title if verb is None else clean(title[: verb.start()])
     if UNIT_HEAD.match(head) and 3 <= len(unit_text) <= 90:
-        role = _role(unit_text, body)
+        role: RespRole = _role(unit_text, body)
         out.append(Responsibility(unit_text, role, "section", (clean(doc.text[a:b])[:300],),
                                   doc.span(a, b), cad))
         for m in SUPPORT.finditer(body):
@@ -102,7 +102,7 @@ def _item(doc: Doc, s: Section, a: int, b: int) -> list[Responsibility]:
     return out
 
 
-def _role(unit: str, body: str) -> str:
+def _role(unit: str, body: str) -> RespRole:
     from .doc import fold
 
     fu = fold(unit)

@@ -9,6 +9,7 @@ line (or part of a merged line) is classified by what it says.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from .doc import Doc, clean
 from .models import EMPTY, Field, Header
@@ -90,7 +91,7 @@ def parse_header(doc: Doc) -> Header:
         fields["doc_type"] = Field("CÔNG VĂN", fields["title"].span, 0.8)
     fields.update(_addressee(doc))
     fields.update(_closing(doc))
-    return Header(**fields)
+    return Header(**fields)  # type: ignore[arg-type]  # recipients is a tuple of Fields
 
 
 def _date_fields(doc: Doc, start: int, m: re.Match) -> dict[str, Field]:
@@ -213,7 +214,7 @@ def _closing(doc: Doc) -> dict[str, Field]:
             names.append((a, b))
         elif (tail := re.search(rf"\)\s*({NAME})\s*$", text)) and tail.group(1).istitle():
             names.append((a + tail.start(1), a + tail.end(1)))  # "(D/.../path) Nguyễn Văn A"
-    out: dict[str, Field] = {}
+    out: dict[str, Any] = {}
     if recips:
         out["recipients"] = tuple(_field(doc, a, b) for a, b in recips)
     if titles:
