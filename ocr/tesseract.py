@@ -34,12 +34,16 @@ class RawWord:
 
 @lru_cache(maxsize=1)
 def available_langs() -> frozenset[str]:
-    import pytesseract
+    """Installed models, read from `tesseract --list-langs` itself (pytesseract's parser
+    drops names with capitals, such as the `Vietnamese` script model)."""
+    import subprocess
 
     try:
-        return frozenset(pytesseract.get_languages(config=""))
-    except pytesseract.TesseractNotFoundError as exc:
+        out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True,
+                             check=False, timeout=30).stdout
+    except FileNotFoundError as exc:
         raise MissingDependencyError("tesseract not found: install tesseract-ocr") from exc
+    return frozenset(line.strip() for line in out.splitlines()[1:] if line.strip())
 
 
 def _check_lang(lang: str) -> None:
