@@ -95,3 +95,16 @@ def test_lines_render_and_read() -> None:
     p = render_lines(["Độc lập - Tự do - Hạnh phúc", "Nghị định số 63/2010/NĐ-CP"])[0]
     result = ocr.ocr_image(np.asarray(p.image), ocr.OcrOptions(), p.dpi)
     assert cer(p.truth, result.text) < 0.05
+
+
+def test_script_model_is_seen() -> None:
+    """Regression: pytesseract's language list dropped `Vietnamese` (capital letter)."""
+    from ocr.tesseract import available_langs
+
+    assert "vie" in available_langs()
+    import shutil
+
+    if not list(__import__("pathlib").Path("/usr/share/tesseract-ocr").rglob("Vietnamese.traineddata")):
+        pytest.skip("tesseract-ocr-script-viet not installed")
+    assert "Vietnamese" in available_langs()
+    assert shutil.which("tesseract")
