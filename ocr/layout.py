@@ -33,9 +33,14 @@ def group_lines(words: list[RawWord]) -> list[list[RawWord]]:
 
 
 def _split_gaps(line: list[RawWord], width: int) -> list[list[RawWord]]:
+    """Cut a line at gaps much wider than a word space: a space is about a third of the
+    text height, the gutter between the header columns several heights (with a wide font
+    it can be under 5 % of the page width, so the page width alone is not enough)."""
+    heights = sorted(w.y1 - w.y0 for w in line)
+    gap = min(GAP * width, max(2.0 * heights[len(heights) // 2], 0.015 * width))
     pieces = [[line[0]]]
     for prev, cur in zip(line, line[1:], strict=False):
-        if cur.x0 - prev.x1 > GAP * width:
+        if cur.x0 - prev.x1 > gap:
             pieces.append([])
         pieces[-1].append(cur)
     return pieces

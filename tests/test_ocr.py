@@ -108,3 +108,13 @@ def test_script_model_is_seen() -> None:
         pytest.skip("tesseract-ocr-script-viet not installed")
     assert "Vietnamese" in available_langs()
     assert shutil.which("tesseract")
+
+
+def test_wide_font_header_columns_split() -> None:
+    """Regression: with DejaVu Serif the gutter between the header columns is under 5 %
+    of the page width, and the first header line came out merged and out of order."""
+    p = render_document(DOC, Style("dejavu", 13, 300))[0]
+    result = ocr.ocr_image(np.asarray(p.image), ocr.OcrOptions(), p.dpi)
+    lines = [ln.text for ln in result.lines]
+    assert not any("UBND" in ln and "CỘNG" in ln for ln in lines)
+    assert cer(p.truth, result.text) < 0.01
