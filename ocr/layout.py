@@ -37,12 +37,17 @@ def _split_gaps(line: list[RawWord], width: int) -> list[list[RawWord]]:
     text height, the gutter between the header columns several heights (with a wide font
     it can be under 5 % of the page width, so the page width alone is not enough)."""
     heights = sorted(w.y1 - w.y0 for w in line)
-    gap = min(GAP * width, max(2.0 * heights[len(heights) // 2], 0.015 * width))
+    gap = min(GAP * width, max(1.5 * heights[len(heights) // 2], 0.015 * width))
     pieces = [[line[0]]]
-    for prev, cur in zip(line, line[1:], strict=False):
-        if cur.x0 - prev.x1 > gap:
+    last_x1 = line[0].x1
+    for cur in line[1:]:
+        if not any(c.isalnum() for c in cur.text):  # specks ("_", "|") bridge no gutter
+            pieces[-1].append(cur)
+            continue
+        if cur.x0 - last_x1 > gap:
             pieces.append([])
         pieces[-1].append(cur)
+        last_x1 = cur.x1
     return pieces
 
 
