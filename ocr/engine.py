@@ -149,9 +149,4 @@ def assemble(doc_id: str, index: int, groups: list[LineGroup], width: int, heigh
 
 
 def _union(boxes: list[Box]) -> Box | None:
-    if not boxes:
-        return None
-    out = boxes[0]
-    for b in boxes[1:]:
-        out = out.union(b)
-    return out
+    return Box.enclosing(boxes)

@@ -6,6 +6,7 @@ confidence 100, so every later stage sees one shape whatever the source was.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -40,6 +41,15 @@ class Box:
             min(self.x0, other.x0), min(self.y0, other.y0),
             max(self.x1, other.x1), max(self.y1, other.y1),
         )
+
+    @staticmethod
+    def enclosing(boxes: Iterable[Box | None]) -> Box | None:
+        """The smallest box around all given boxes (None when there are none)."""
+        out: Box | None = None
+        for b in boxes:
+            if b is not None:
+                out = b if out is None else out.union(b)
+        return out
 
 
 @dataclass(frozen=True, slots=True)

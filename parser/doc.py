@@ -75,13 +75,7 @@ class Doc:
         return words[lo:hi]
 
     def _box(self, i: int, ra: int, rb: int) -> Box | None:
-        boxes = [w.box for w in self._words(i, ra, rb) if w.box is not None]
-        if not boxes:
-            return None
-        out = boxes[0]
-        for b in boxes[1:]:
-            out = out.union(b)
-        return out
+        return Box.enclosing(w.box for w in self._words(i, ra, rb))
 
     def confidence(self, start: int, end: int) -> float:
         """Mean OCR confidence (0-1) of the words under [start, end); 1.0 for text pages."""
