@@ -103,10 +103,14 @@ class Cell:
     row_span: int = 1
     col_span: int = 1
     conf: float = 100.0
+    start: int = -1  # span of the cell's text in the page text (-1: not in it)
+    end: int = -1
 
     def __post_init__(self) -> None:
         if self.row < 0 or self.col < 0 or self.row_span < 1 or self.col_span < 1:
             raise ValueError(f"bad cell geometry {self}")
+        if self.start >= 0 and self.end < self.start:
+            raise ValueError(f"bad cell span {self.start}:{self.end}")
 
 
 @dataclass(frozen=True, slots=True)
