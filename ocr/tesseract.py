@@ -72,13 +72,32 @@ def read_words(gray: np.ndarray, lang: str, dpi: int, psm: int = 3,
     for i, text in enumerate(data["text"]):
         conf = float(data["conf"][i])
         text = text.strip()
-        if conf < 0 or not text:
+        if conf < 0 or not text or is_noise(text, conf):
             continue
         x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
         words.append(RawWord(text, x, y, x + w, y + h, max(0.0, min(100.0, conf)),
                              int(data["block_num"][i]), int(data["par_num"][i]),
                              int(data["line_num"][i])))
     return words
+
+
+NOISE_CONF = 50.0  # symbol-only words under this confidence are specks, not text
+GARBLE_CONF = 30.0
+
+
+def is_noise(text: str, conf: float) -> bool:
+    """A word Tesseract made out of a seal's remnant, a signature stroke or a speck:
+    symbols only and unsure, or a letter string that is no Vietnamese syllable and very
+    unsure. Digits are kept whatever their confidence (handwritten numbers are flagged
+    downstream, never dropped)."""
+    from ingest.orthography import is_syllable
+
+    if any(c.isdigit() for c in text):
+        return False
+    if not any(c.isalnum() for c in text):
+        return conf < NOISE_CONF
+    core = text.strip(".,;:!?()[]{}\"'“”‘’-–_")
+    return conf < GARBLE_CONF and not (core and is_syllable(core.lower()))
 
 
 def detect_rotation(gray: np.ndarray, dpi: int) -> tuple[int, float]:

@@ -118,3 +118,33 @@ def test_wide_font_header_columns_split() -> None:
     lines = [ln.text for ln in result.lines]
     assert not any("UBND" in ln and "CỘNG" in ln for ln in lines)
     assert cer(p.truth, result.text) < 0.01
+
+
+@pytest.mark.parametrize("text,conf,noise", [
+    ("~", 20.0, True),  # a speck of a seal's remnant
+    ("_¬", 45.0, True),
+    ("-", 90.0, False),  # a confident bullet dash is text
+    ("ướcaeỒổh", 20.0, True),  # letters, no syllable, very unsure: a signature stroke
+    ("nhận", 20.0, False),  # a real syllable is kept however unsure
+    ("12", 5.0, False),  # digits are kept: handwritten numbers are flagged, not dropped
+    ("UBND", 80.0, False),
+    ("xyzq", 60.0, False),  # unsure but not very unsure: kept
+])
+def test_noise_words(text: str, conf: float, noise: bool) -> None:
+    from ocr.tesseract import is_noise
+
+    assert is_noise(text, conf) is noise
+
+
+def test_seal_fringe_is_whitened() -> None:
+    """Regression (GP 2507 p. 2): the light anti-aliased edge of a red seal stayed grey and
+    Tesseract's adaptive threshold read its ghost outline as junk."""
+    import cv2
+
+    rgb = np.full((60, 60, 3), 255, np.uint8)
+    cv2.circle(rgb, (30, 30), 20, (200, 30, 30), 4)  # the seal's ring
+    cv2.circle(rgb, (30, 30), 23, (235, 190, 190), 1)  # its pale fringe
+    rgb[28:32, 5:55] = (20, 20, 20)  # black text crossing it
+    out = remove_colour_ink(rgb)
+    assert out[10, 30] == 255 and out[7, 30] == 255  # ring and fringe gone
+    assert out[30, 30] < 60  # text kept
