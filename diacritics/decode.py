@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ingest.orthography import is_syllable, marked_rate
 
-from .channel import MarkCosts, mark_cost
+from .channel import MarkCosts, conf_scale, mark_cost
 from .lexicon import fold_tone_placement, skeleton
 from .lm import BOS, UNK
 from .model import Model
@@ -80,8 +80,8 @@ class Decoder:
             self._cands.clear()
 
     @classmethod
-    def for_lines(cls, model: Model, lines: list[str]) -> Decoder:
-        return cls(model, MarkCosts.for_text(marked_rate("\n".join(lines)[:200_000])))
+    def for_lines(cls, model: Model, lines: list[str], ocr: bool = False) -> Decoder:
+        return cls(model, MarkCosts.for_text(marked_rate("\n".join(lines)[:200_000]), ocr))
 
     def candidates(self, core: str) -> tuple[Cand, ...]:
         hit = self._cands.get(core)
@@ -111,15 +111,19 @@ class Decoder:
             cands.append(Cand(core, low, 0.0))
         return tuple(cands)
 
-    def slots(self, line: str) -> list[Slot]:
+    def slots(self, line: str, confs: dict[int, float] | None = None) -> list[Slot]:
+        """The line's tokens with candidates; `confs` (OCR confidence by the raw start of
+        each word) makes changes cheaper where Tesseract was unsure."""
         out = []
         for m in re.finditer(r"\S+", line):
             a, b = split_core(m.group())
             core = m.group()[a:b]
             if not core:
                 continue
-            start = m.start() + a
-            out.append(self._slot(start, core))
+            slot = self._slot(m.start() + a, core)
+            if confs and m.start() in confs:
+                slot = _scaled(slot, conf_scale(confs[m.start()]))
+            out.append(slot)
         return out
 
     def _slot(self, start: int, core: str) -> Slot:
@@ -164,6 +168,13 @@ class Decoder:
         alts = sorted(((slots[i].cands[k].text, w / z) for k, w in enumerate(weights)),
                       key=lambda a: -a[1])
         return alts[:3]
+
+
+def _scaled(slot: Slot, factor: float) -> Slot:
+    if factor >= 1.0 or len(slot.cands) < 2:
+        return slot
+    cands = tuple(Cand(c.text, c.lm, c.cost * factor) for c in slot.cands)
+    return Slot(slot.start, slot.end, slot.original, cands, slot.kind)
 
 
 @lru_cache(maxsize=100_000)

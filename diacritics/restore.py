@@ -28,15 +28,18 @@ class Restorer:
     def __init__(self, model: Model | None = None) -> None:
         self.model = model or load()
 
-    def restore(self, lines: Sequence[str]) -> list[RestoredLine]:
-        decoder = Decoder.for_lines(self.model, list(lines))
+    def restore(self, lines: Sequence[str], ocr: bool = False,
+                confs: Sequence[dict[int, float]] | None = None) -> list[RestoredLine]:
+        """`ocr`: the lines are Vietnamese OCR output (marks less sure than in clean
+        text); `confs`: per line, the OCR confidence of each word by its start."""
+        decoder = Decoder.for_lines(self.model, list(lines), ocr)
         legacy = Decoder(self.model, MarkCosts.for_text(0.0))
         out, ctx = [], (BOS, BOS)
-        for line in lines:
+        for i, line in enumerate(lines):
             # a line of several words without a single mark is legacy damage even on a
             # page that is otherwise good Vietnamese
             use = legacy if _unmarked(line) else decoder
-            restored, ctx = _restore_line(use, line, ctx)
+            restored, ctx = _restore_line(use, line, ctx, confs[i] if confs else None)
             out.append(restored)
         return out
 
@@ -46,7 +49,8 @@ def _unmarked(line: str) -> bool:
     return len(words) >= 4 and marked_rate(line) == 0.0
 
 
-def _restore_line(decoder: Decoder, raw: str, ctx: tuple[str, str]
+def _restore_line(decoder: Decoder, raw: str, ctx: tuple[str, str],
+                  confs: dict[int, float] | None = None
                   ) -> tuple[RestoredLine, tuple[str, str]]:
     """One line, and the LM state it ends in (a blank line resets it)."""
     if not raw.strip():
@@ -57,7 +61,7 @@ def _restore_line(decoder: Decoder, raw: str, ctx: tuple[str, str]
             piece, ctx = _restore_line(decoder, raw[i:i + MAX_LINE], ctx)
             pieces.append(piece)
         return _join(pieces, raw), ctx
-    slots = decoder.slots(raw)
+    slots = decoder.slots(raw, confs)
     best = decoder.decode(slots, ctx)
     for slot, (k, _) in zip(slots, best, strict=True):
         ctx = (ctx[1], slot.cands[k].lm)
@@ -121,7 +125,9 @@ def restore_text(text: str) -> str:
 def restore_page(page: OcrPage, restorer: Restorer | None = None) -> RestoredPage:
     """A page's text restored, with an offset map to the raw page text."""
     raw_lines = page.text.split("\n")
-    restored = (restorer or _default()).restore(raw_lines)
+    ocr = page.source == "ocr"
+    confs = _word_confs(page, raw_lines) if ocr else None
+    restored = (restorer or _default()).restore(raw_lines, ocr, confs)
     offsets: list[int] = []
     base = 0
     for r in restored:
@@ -130,6 +136,22 @@ def restore_page(page: OcrPage, restorer: Restorer | None = None) -> RestoredPag
         base += len(r.raw) + 1
     text = "\n".join(r.text for r in restored)
     return RestoredPage(page, text, tuple(restored), tuple(offsets))
+
+
+def _word_confs(page: OcrPage, raw_lines: list[str]) -> list[dict[int, float]]:
+    """Per line, each OCR word's confidence keyed by its start within the line."""
+    starts, pos = [], 0
+    for line in raw_lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    out: list[dict[int, float]] = [{} for _ in raw_lines]
+    import bisect
+
+    for w in page.words:
+        i = bisect.bisect_right(starts, w.start) - 1
+        if 0 <= i < len(out):
+            out[i][w.start - starts[i]] = w.conf
+    return out
 
 
 def train(corpus_dir: str | Path, model_path: str | Path = MODEL_PATH) -> Path:

@@ -103,3 +103,23 @@ def test_restores_most_of_001(shared, gold_001) -> None:
     raw_head = "\n".join(raw.split("\n")[:head])
     gold_head = "\n".join(gold_001.split("\n")[:head])
     assert ser(gold_head, restore_text(raw_head)) < 0.2 < ser(gold_head, raw_head)
+
+
+@pytest.mark.parametrize("conf,factor", [(96.0, 1.0), (70.0, 1.0), (35.0, 0.5), (0.0, 0.5)])
+def test_conf_scale(conf: float, factor: float) -> None:
+    from diacritics.channel import conf_scale
+
+    assert conf_scale(conf) == pytest.approx(factor)
+
+
+def test_ocr_pages_fix_slipped_tone_marks() -> None:
+    """Vietnamese OCR slips hỏi/ngã/huyền on circumflex vowels (real scans: `nhà thâu`,
+    `Tông hợp`); OCR text is decoded with cheaper mark changes than clean text, and a
+    low-confidence word cheaper still."""
+    from diacritics.restore import Restorer
+
+    r = Restorer()
+    line = "Sở Công Thương tông hợp báo cáo của nhà thâu"
+    fixed = r.restore([line], ocr=True, confs=[{}])[0].text
+    assert "tổng hợp" in fixed and "nhà thầu" in fixed
+    assert r.restore(["Sở Công Thương"], ocr=True)[0].text == "Sở Công Thương"
