@@ -123,3 +123,15 @@ def test_ocr_pages_fix_slipped_tone_marks() -> None:
     fixed = r.restore([line], ocr=True, confs=[{}])[0].text
     assert "tổng hợp" in fixed and "nhà thầu" in fixed
     assert r.restore(["Sở Công Thương"], ocr=True)[0].text == "Sở Công Thương"
+
+
+@pytest.mark.parametrize("printed,intended,slip", [
+    ("ỗ", "ổ", True), ("ô", "ổ", True), ("â", "ầ", True), ("ế", "ề", True),
+    ("ó", "ổ", False),  # the hat is lost too: not a slip
+    ("ũ", "ủ", False),  # no hat: tones on a bare vowel are read well
+    ("ơ", "ở", False),  # the horn sits beside, not under, the tone
+])
+def test_tone_slip(printed: str, intended: str, slip: bool) -> None:
+    from diacritics.channel import _tone_slip
+
+    assert _tone_slip(printed, intended) is slip
