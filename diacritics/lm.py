@@ -14,8 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 BOS = "<s>"
-UNK = "<x>"  # a token that is not a Vietnamese syllable (number, code, English word)
+UNK = "<x>"  # a word that is not a Vietnamese syllable (abbreviation, English word)
+NUM = "<n>"  # a number, date or document symbol: never competes with a syllable
 D = 0.75
+CAP_RATE = 0.1  # share of words capitalised mid-sentence, for a word never seen
 
 
 @dataclass
@@ -26,6 +28,8 @@ class TrigramLM:
     prior: dict[str, float] = field(default_factory=dict)  # general unigram probabilities
     extra_bigrams: Counter = field(default_factory=Counter)  # pairs from a word list
     vocab_size: int = 20000
+    caps: Counter = field(default_factory=Counter)  # syllable -> capitalised mid-sentence
+    seen: Counter = field(default_factory=Counter)  # syllable -> seen mid-sentence
 
     def __post_init__(self) -> None:
         self.finalise()
@@ -88,8 +92,23 @@ class TrigramLM:
             self._cache[key] = lp
         return lp
 
+    def case_logp(self, w: str, capital: bool) -> float:
+        """log P(the word is written with a capital | it is w, mid-sentence). Why: names
+        of bodies are capitalised (`Sở`, `Đảng`, `Bộ`) where their homographs are not
+        (`số`, `đang`, `bộ` as in `cán bộ`), and the printed case survives OCR."""
+        n, k = self.seen.get(w, 0), self.caps.get(w, 0)
+        p = (k + 2 * CAP_RATE) / (n + 2)
+        return math.log(p if capital else 1.0 - p)
+
+    def add_case(self, words: Iterable[tuple[str, bool]]) -> None:
+        for w, capital in words:
+            self.seen[w] += 1
+            if capital:
+                self.caps[w] += 1
+
     def to_json(self) -> dict:
         return {
+            "caps": [[w, self.caps[w], n] for w, n in self.seen.items()],
             "tri": [[u, v, w, c] for (u, v, w), c in self.tri.items()],
             "extra_bigrams": [[v, w, c] for (v, w), c in self.extra_bigrams.items()],
             "prior": self.prior,
@@ -103,6 +122,8 @@ class TrigramLM:
         lm.extra_bigrams = Counter({(v, w): c for v, w, c in data["extra_bigrams"]})
         lm.prior = data["prior"]
         lm.vocab_size = data["vocab_size"]
+        lm.caps = Counter({w: k for w, k, _ in data.get("caps", ()) if k})
+        lm.seen = Counter({w: n for w, _, n in data.get("caps", ())})
         lm.finalise()
         return lm
 
@@ -110,7 +131,8 @@ class TrigramLM:
 def merge(a: TrigramLM, b: TrigramLM) -> TrigramLM:
     """A model with the counts of both (used by `train` to add a user's corpus)."""
     out = TrigramLM(tri=a.tri + b.tri, prior=a.prior or b.prior,
-                    extra_bigrams=a.extra_bigrams + b.extra_bigrams, vocab_size=a.vocab_size)
+                    extra_bigrams=a.extra_bigrams + b.extra_bigrams, vocab_size=a.vocab_size,
+                    caps=a.caps + b.caps, seen=a.seen + b.seen)
     return out
 
 

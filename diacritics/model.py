@@ -21,7 +21,8 @@ from ingest.orthography import is_syllable
 
 from .channel import RuleSet
 from .lexicon import all_syllables, build_index, fold_tone_placement
-from .lm import UNK, TrigramLM
+from .lm import NUM, UNK, TrigramLM
+from .symbols import is_code
 
 DATA = Path(__file__).resolve().parent / "data"
 MODEL_PATH = DATA / "model.json.gz"
@@ -34,14 +35,24 @@ _TRAIL = "\"'.,;:!?)]}”’»…"
 
 def sentence(line: str) -> list[str]:
     """LM tokens of a line, cut as the decoder cuts them (whitespace chunks without
-    surrounding punctuation): lower-case syllables, traditional tone placement, or UNK
-    for anything else (a number, a code, a foreign word)."""
+    surrounding punctuation): lower-case syllables, traditional tone placement, NUM for a
+    number or code, UNK for any other word. Why two classes: line starts are mostly
+    numbers (`1.`, `a)` labels are cut to `1`, `a`), and one class made a damaged word
+    at a line start look likelier kept than restored."""
     out = []
     for chunk in line.lower().split():
         core = chunk.strip(_LEAD).rstrip(_TRAIL)
         if core:
-            out.append(fold_tone_placement(core) if is_syllable(core) else UNK)
+            out.append(_lm_token(core))
     return out
+
+
+def _lm_token(core: str) -> str:
+    if is_syllable(core):
+        return fold_tone_placement(core)
+    if not any(c.isalpha() for c in core) or is_code(core):
+        return NUM
+    return UNK
 
 
 @dataclass
@@ -97,5 +108,23 @@ def lm_from_texts(texts: Iterable[str], base: TrigramLM | None = None) -> Trigra
                    extra_bigrams=Counter(base.extra_bigrams) if base else Counter())
     if base is not None:
         lm.tri = Counter(base.tri)
-    lm.add_sentences(sentence(chunk) for text in texts for chunk in _SENT.split(" ".join(text.split())))
+        lm.caps, lm.seen = Counter(base.caps), Counter(base.seen)
+    chunks = [chunk for text in texts for chunk in _SENT.split(" ".join(text.split()))]
+    lm.add_sentences(sentence(chunk) for chunk in chunks)
+    lm.add_case(w for text in texts for line in text.split("\n") for w in case_words(line))
     return lm
+
+
+def case_words(line: str) -> list[tuple[str, bool]]:
+    """(syllable, capitalised) for the words of a line that follow a word of the same
+    sentence, as the decoder sees them (a line may open a heading or a list item);
+    words in capitals throughout (titles) say nothing about case."""
+    out = []
+    tokens = line.split()
+    for prev, token in zip(tokens, tokens[1:], strict=False):
+        core = token.strip(_LEAD).rstrip(_TRAIL)
+        if prev.rstrip("\"'”’»)").endswith((".", ":", ";", "!", "?")):
+            continue
+        if core and is_syllable(core.lower()) and not (len(core) > 1 and core.isupper()):
+            out.append((fold_tone_placement(core.lower()), core[0].isupper()))
+    return out
