@@ -23,6 +23,7 @@ from .symbols import is_code, repair_symbol
 BEAM = 6
 TOP_K = 8
 MAX_CHANNEL = 9.0  # candidates costlier than this are not considered
+RANK_GAP = 4.0  # nats behind the best candidate's rank score
 RANK_LM = 0.75  # weight of the unigram when candidates are cut to TOP_K, before context
 CASE_WEIGHT = 0.5  # measured: 1.0 over-trusts the few capitals in our clean text
 _ENDS = (".", ":", ";", "!", "?")
@@ -104,9 +105,12 @@ class Decoder:
                                     else self.costs.lost * _marks(syl))
                 if cost <= MAX_CHANNEL and cost < scored.get(syl, math.inf):
                     scored[syl] = cost
-        ranked = sorted(scored.items(), key=lambda kv: kv[1] - RANK_LM * math.log(lm.p1(kv[0])))
+        rank = {syl: cost - RANK_LM * math.log(lm.p1(syl)) for syl, cost in scored.items()}
+        ranked = sorted(scored.items(), key=lambda kv: rank[kv[0]])[:TOP_K]
+        if ranked:  # far behind the best before any context: the context will not save them
+            ranked = [kv for kv in ranked if rank[kv[0]] <= rank[ranked[0][0]] + RANK_GAP]
         low = fold_tone_placement(core.lower())
-        cands = [Cand(core if s == low else apply_case(core, s), s, c) for s, c in ranked[:TOP_K]]
+        cands = [Cand(core if s == low else apply_case(core, s), s, c) for s, c in ranked]
         if not is_syllable(core):
             # letters mixed with digits (s6, 16i) are OCR damage far more often than codes
             keep = self.costs.keep + (4.0 if _MIXED.match(core) else 0.0)

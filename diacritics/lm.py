@@ -63,10 +63,15 @@ class TrigramLM:
         self.cont1 = cont1
         self.cont1_total = max(1, sum(cont1.values()))
         self._cache: dict[tuple[str, str, str], float] = {}
+        self._p1: dict[str, float] = {}
+        self._cache2: dict[tuple[str, str], float] = {}
 
     def p1(self, w: str) -> float:
-        kn = self.cont1.get(w, 0) / self.cont1_total
-        return 0.55 * kn + 0.4 * self.prior.get(w, 0.0) + 0.05 / self.vocab_size
+        hit = self._p1.get(w)
+        if hit is None:
+            kn = self.cont1.get(w, 0) / self.cont1_total
+            hit = self._p1[w] = 0.55 * kn + 0.4 * self.prior.get(w, 0.0) + 0.05 / self.vocab_size
+        return hit
 
     def p2(self, v: str, w: str) -> float:
         n = self.ctx2.get(v, 0)
@@ -77,20 +82,27 @@ class TrigramLM:
 
     def logp(self, u: str, v: str, w: str) -> float:
         """Natural-log probability of w after (u, v)."""
+        n = self.ctx3.get((u, v), 0)
+        if not n:  # most contexts were never seen: the bigram level, cached on its own
+            return self.logp2(v, w)
         key = (u, v, w)
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        n = self.ctx3.get((u, v), 0)
-        if n:
-            c = self.tri.get(key, 0)
-            p = max(c - D, 0) / n + D * self.types3[(u, v)] / n * self.p2(v, w)
-        else:
-            p = self.p2(v, w)
-        lp = math.log(p)
+        c = self.tri.get(key, 0)
+        lp = math.log(max(c - D, 0) / n + D * self.types3[(u, v)] / n * self.p2(v, w))
         if len(self._cache) < 2_000_000:
             self._cache[key] = lp
         return lp
+
+    def logp2(self, v: str, w: str) -> float:
+        key = (v, w)
+        hit = self._cache2.get(key)
+        if hit is None:
+            hit = math.log(self.p2(v, w))
+            if len(self._cache2) < 2_000_000:
+                self._cache2[key] = hit
+        return hit
 
     def case_logp(self, w: str, capital: bool) -> float:
         """log P(the word is written with a capital | it is w, mid-sentence). Why: names
