@@ -9,6 +9,9 @@ on a page is ExternalToolError.
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,6 +33,23 @@ class RawWord:
     block: int
     par: int
     line: int
+
+
+@contextmanager
+def _pgm(gray: np.ndarray) -> Iterator[str]:
+    """The page as an uncompressed PGM file for Tesseract. Why not pytesseract's own
+    hand-over: it writes a compressed PNG, 0.15 s a page, 7 % of Tesseract's time."""
+    import cv2
+
+    fd, path = tempfile.mkstemp(suffix=".pgm", prefix="vnplans-")
+    os.close(fd)
+    try:
+        if not cv2.imwrite(path, gray):
+            raise ExternalToolError(f"could not write the page image for tesseract ({path})")
+        yield path
+    finally:
+        with suppress(OSError):
+            os.unlink(path)
 
 
 @lru_cache(maxsize=1)
@@ -64,8 +84,9 @@ def read_words(gray: np.ndarray, lang: str, dpi: int, psm: int = 3,
     _check_lang(lang)
     config = f"--psm {psm} --dpi {dpi}" + (" -c thresholding_method=2" if sauvola else "")
     try:
-        data = pytesseract.image_to_data(gray, lang=lang, config=config,
-                                         output_type=pytesseract.Output.DICT)
+        with _pgm(gray) as path:
+            data = pytesseract.image_to_data(path, lang=lang, config=config,
+                                             output_type=pytesseract.Output.DICT)
     except pytesseract.TesseractError as exc:
         raise ExternalToolError(f"tesseract failed: {' '.join(str(exc).split())[:160]}") from exc
     words = []
@@ -107,8 +128,9 @@ def detect_rotation(gray: np.ndarray, dpi: int) -> tuple[int, float]:
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
     try:
-        osd = pytesseract.image_to_osd(gray, config=f"--psm 0 --dpi {dpi}",
-                                       output_type=pytesseract.Output.DICT)
+        with _pgm(gray) as path:
+            osd = pytesseract.image_to_osd(path, config=f"--psm 0 --dpi {dpi}",
+                                           output_type=pytesseract.Output.DICT)
     except pytesseract.TesseractError:
         return 0, 0.0
     return int(osd.get("rotate", 0)), float(osd.get("orientation_conf", 0.0))
