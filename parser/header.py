@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from .doc import Doc, clean
+from .header_fix import repair
 from .models import EMPTY, Field, Header
 
 TYPES = {"ke hoach": "KẾ HOẠCH", "quyet dinh": "QUYẾT ĐỊNH", "chi thi": "CHỈ THỊ",
@@ -91,7 +92,7 @@ def parse_header(doc: Doc) -> Header:
         fields["doc_type"] = Field("CÔNG VĂN", fields["title"].span, 0.8)
     fields.update(_addressee(doc))
     fields.update(_closing(doc))
-    return Header(**fields)  # type: ignore[arg-type]  # recipients is a tuple of Fields
+    return repair(doc, Header(**fields))  # type: ignore[arg-type]  # recipients: tuple of Fields
 
 
 def _date_fields(doc: Doc, start: int, m: re.Match) -> dict[str, Field]:

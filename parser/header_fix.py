@@ -1,0 +1,161 @@
+"""Repairs of header fields that OCR (and restoration after it) left damaged.
+
+Why: the header is printed in small capitals at the edge of the page, where OCR is
+worst, and restoration has little context there (`BAN QUANLY` → `BÁN QUANLY`). A careful
+reader repairs such a field from what the rest of the document says, and so do we:
+- a name read again in the body (`Ban Quản lý các Khu công nghiệp`) outvotes the
+  header's unconfirmed reading when both agree once marks and spaces are ignored;
+- a signer's position is one of a small closed vocabulary (`PHÓ TRƯỞNG BAN`), so a
+  damaged title line (`YO TRƯỜNG BẮN`) is matched against it by edit distance;
+- a symbol's agency code is made of the agency's initials, so a `D` that stands for a
+  word beginning with `Đ` (`KCNDN`: Khu công nghiệp Đồng Nai) is an `Đ` that OCR lost.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+
+from rapidfuzz.distance import Levenshtein
+
+from diacritics.lexicon import fold_tone_placement
+
+from .doc import Doc, fold
+from .models import Field, Header
+
+POSITIONS = (
+    "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "TỔNG GIÁM ĐỐC",
+    "PHÓ TỔNG GIÁM ĐỐC", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "TRƯỞNG ĐOÀN", "PHÓ TRƯỞNG ĐOÀN",
+    "CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG", "CHI CỤC TRƯỞNG", "PHÓ CHI CỤC TRƯỞNG", "VỤ TRƯỞNG",
+    "PHÓ VỤ TRƯỞNG", "TỔNG CỤC TRƯỞNG", "PHÓ TỔNG CỤC TRƯỞNG", "BỘ TRƯỞNG", "THỨ TRƯỞNG",
+    "THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "TRƯỞNG PHÒNG",
+    "PHÓ TRƯỞNG PHÒNG", "CHÁNH THANH TRA", "PHÓ CHÁNH THANH TRA", "VIỆN TRƯỞNG",
+    "PHÓ VIỆN TRƯỞNG", "HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG", "BÍ THƯ", "PHÓ BÍ THƯ",
+    "ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "CHÍNH PHỦ", "THƯỜNG TRỰC", "GIÁM ĐỐC SỞ",
+)
+_POS_KEYS = {re.sub(r"\s", "", fold(p)): p for p in POSITIONS}
+MAX_TITLE_DIST = 0.25  # share of a title's letters OCR may have got wrong
+PREFIX = re.compile(r"^((?:KT|TM|TL|Q|TUQ)\s*\.\s*)", re.IGNORECASE)
+FUNCTION_WORDS = {"va", "cac", "cua"}  # not initialled in agency codes (SNNMT)
+
+
+def repair(doc: Doc, h: Header) -> Header:
+    """The header with damaged agency names, signer title and symbol letters repaired."""
+    parent = _corroborate(doc, h.parent_agency)
+    agency = _corroborate(doc, h.agency)
+    title = _signer_title(h.signer_title)
+    names = [f.value for f in (agency, h.place, parent) if f.value]
+    symbol = _symbol_letters(h.symbol, names)
+    return dataclasses.replace(h, parent_agency=parent, agency=agency, signer_title=title,
+                               symbol=symbol)
+
+
+def _words_key(text: str) -> str:
+    """Lower-case words with one tone placement: `Uỷ` and `Ủy` are the same reading."""
+    return " ".join(fold_tone_placement(w) for w in text.lower().split())
+
+
+def _corroborate(doc: Doc, f: Field) -> Field:
+    """The field's reading outvoted by the body's when the header's own reading appears
+    nowhere else and the body spells the same letters (marks, spaces aside) otherwise."""
+    if not f.value or f.span is None:
+        return f
+    key = re.sub(r"[^a-z0-9]", "", fold(f.value))
+    if len(key) < 6:
+        return f
+    pattern = r"(?<![\w])" + r"\s*".join(re.escape(c) for c in key) + r"(?!\w)"
+    own = _words_key(f.value)
+    votes: Counter[str] = Counter()
+    forms: dict[str, str] = {}
+    for m in re.finditer(pattern, doc.folded):
+        form = " ".join(doc.text[m.start():m.end()].split())
+        k = _words_key(form)
+        votes[k] += 1
+        forms.setdefault(k, form)
+    if not votes or votes[own] > 1 or votes.most_common(1)[0][0] == own:
+        return f
+    best = forms[votes.most_common(1)[0][0]]
+    if fold(f.value) == f.value.lower():  # no marks at all (un-restored OCR): none added
+        best = _unmarked(best)
+    value = best.upper() if f.value.isupper() else best
+    return dataclasses.replace(f, value=value, note="read again in the body (damaged in the header)")
+
+
+def _unmarked(text: str) -> str:
+    return "".join(c if c.lower() == "đ" or fold(c) == c.lower() else (fold(c).upper() if c.isupper() else fold(c))
+                   for c in text)
+
+
+def _signer_title(f: Field) -> Field:
+    """Each title line (after KT./TM./TL.) snapped to the nearest known position when
+    it is within MAX_TITLE_DIST of one and not already exactly one."""
+    if not f.value:
+        return f
+    lines = re.split(r"\s+(?=(?:KT|TM|TL|Q|TUQ)\s*\.)", f.value)
+    out = [_snap(part) for part in lines]
+    value = " ".join(p for p in out if p)
+    return f if value == f.value else dataclasses.replace(f, value=value, note="matched to a known position")
+
+
+def _snap(part: str) -> str:
+    m = PREFIX.match(part)
+    prefix = m.group(1).upper().replace(" ", "") + " " if m else ""
+    rest = part[m.end():] if m else part
+    fixed = _snap_words(rest.split())
+    return (prefix + fixed).strip()
+
+
+def _snap_words(words: list[str]) -> str:
+    """The closest reading of `words` as one known position or two (most titles are one
+    position under a prefix, the deputy's line after it: `TRƯỞNG BAN PHÓ TRƯỞNG BAN`)."""
+    text = " ".join(words)
+    cuts = [[text]] + [[" ".join(words[:i]), " ".join(words[i:])] for i in range(1, len(words))]
+    best, best_cost = text, 1.0
+    for parts in cuts:
+        found = [_nearest(p) for p in parts]
+        if all(found):
+            cost = max(d for d, _ in found)  # type: ignore[misc]
+            if cost < best_cost:
+                best, best_cost = " ".join(p for _, p in found), cost  # type: ignore[misc]
+    return best if best_cost <= MAX_TITLE_DIST else text
+
+
+def _nearest(text: str) -> tuple[float, str] | None:
+    """(distance, position) of the known position nearest to `text`, or None. On text
+    without any marks (un-restored OCR) the position is given without marks too."""
+    key = re.sub(r"[^a-z]", "", fold(text))
+    if not key:
+        return None
+    dist, pos = min((Levenshtein.normalized_distance(key, k), p) for k, p in _POS_KEYS.items())
+    if dist > MAX_TITLE_DIST:
+        return None
+    if fold(text) == text.lower():  # no marks at all: keep the page's own convention
+        pos = fold(pos).upper()
+    return dist, pos
+
+
+def _symbol_letters(f: Field, names: list[str]) -> Field:
+    """`D` → `Đ` in the agency code where every reading of the code as the initials of
+    consecutive words of the agency name and place gives a word beginning with Đ."""
+    if not f.value or "D" not in f.value:
+        return f
+    words = [w for name in names for w in re.findall(r"[^\W\d_]+", name)
+             if fold(w) not in FUNCTION_WORDS]
+    parts = re.split(r"([/-])", f.value)
+    fixed = "".join(_segment_letters(p, words) for p in parts)
+    return f if fixed == f.value else dataclasses.replace(f, value=fixed, note="Đ from the agency's initials")
+
+
+def _segment_letters(seg: str, words: list[str]) -> str:
+    if "D" not in seg or not seg.isupper() or len(seg) < 2:
+        return seg
+    heads = [(fold(w)[0], w[0] in "đĐ") for w in words]
+    readings = []
+    for s in range(len(heads) - len(seg) + 1):
+        run = heads[s:s + len(seg)]
+        if all(h == c.lower() for (h, _), c in zip(run, seg.replace("Đ", "D"), strict=True)):
+            readings.append([dj for _, dj in run])
+    if not readings:
+        return seg
+    return "".join("Đ" if c == "D" and all(r[i] for r in readings) else c for i, c in enumerate(seg))
