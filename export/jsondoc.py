@@ -59,8 +59,10 @@ def _page(result: DocumentResult, i: int) -> dict:
         "text": r.text if r is not None else p.text, "restored": bool(r and r.restored),
         "lines": [{"text": ln.text, "box": _plain(ln.box), "conf": round(ln.conf, 2),
                    "block": ln.block} for ln in p.lines],
+        # a text page's words hold nothing beyond its text (no box, confidence 100)
         "words": [{"text": w.text, "box": _plain(w.box), "conf": round(w.conf, 2),
-                   "line": w.line, "start": w.start, "end": w.end} for w in p.words],
+                   "line": w.line, "start": w.start, "end": w.end}
+                  for w in p.words] if p.source == "ocr" else [],
         "tables": _plain(p.tables), "tokens": tokens,
     }
 

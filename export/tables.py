@@ -87,7 +87,7 @@ def document_rows(doc: dict) -> dict[str, list[dict]]:
     for p in doc["pages"]:
         rows["pages"].append({"doc_id": did, "seq": p["index"], "page": p["index"], "source": p["source"],
                               "dpi": p["dpi"], "width": p["width"], "height": p["height"],
-                              "mean_conf": p["mean_conf"], "n_words": len(p["words"]),
+                              "mean_conf": p["mean_conf"], "n_words": len(p["words"]) or len(p["raw_text"].split()),
                               "steps": ",".join(p["steps"]), "raw_text": p["raw_text"], "text": p["text"]})
         rows["tokens"] += [{"doc_id": did, "page": p["index"], **t} for t in p["tokens"]]
     for a in rec.get("legal_acts", []):
