@@ -17,11 +17,13 @@ from .clean import clean
 from .layout import LineGroup, order_lines
 from .models import Box, Line, OcrPage, Table, Word
 from .options import OcrOptions
+from .tables import ReadTable, blank_tables, detect, read_cells
 from .tesseract import RawWord, detect_rotation, read_words
 from .text import page_from_text
 
 LOW_CONF = 45.0  # mean word confidence under which orientation is checked
 DEFAULT_DPI = 300
+TABLE_BLOCK = 1000  # block number of the first table's lines (Tesseract's are small)
 
 
 def ocr_page(page: Page, options: OcrOptions | None = None) -> OcrPage:
@@ -52,21 +54,23 @@ def ocr_image(image: np.ndarray, options: OcrOptions, dpi: int, doc_id: str = "0
     t0 = time.perf_counter()
     gray, dpi, steps = clean(image, options, dpi)
     t1 = time.perf_counter()
-    words = read_words(gray, options.lang, dpi, options.psm, options.sauvola)
-    if options.orientation and _looks_wrong(words):
-        gray, words, turned = _reorient(gray, dpi, options, words)
-        steps += turned
+    words, read, t_tables = _read(gray, dpi, options)
+    if options.orientation and _looks_wrong(words + [w for r in read for w in r.words()]):
+        turned = _reorient(gray, dpi, options, words + [w for r in read for w in r.words()])
+        if turned is not None:
+            gray, words, read, t_more, turn = turned
+            t_tables, steps = t_tables + t_more, steps + turn
     t2 = time.perf_counter()
-    tables: tuple[Table, ...] = ()
-    if options.tables:
-        tables, words = _tables(gray, words, options)
-    t3 = time.perf_counter()
+    t3 = t2
     groups = order_lines(words, gray.shape[1], gray.shape[0], options.columns)
+    groups, slots = insert_tables(groups, read)
     page = assemble(doc_id, index, groups, gray.shape[1], gray.shape[0], dpi, steps)
-    timings = {"clean": t1 - t0, "tesseract": t2 - t1, "tables": t3 - t2,
-               "layout": time.perf_counter() - t3}
+    timings = {"clean": t1 - t0, "tesseract": t2 - t1 - t_tables,
+               "tables": t_tables, "layout": time.perf_counter() - t3}
     warnings = () if page.text.strip() else ("no text found on the page",)
-    return _with(page, tables=_place_tables(tables, page), timings=timings, warnings=warnings)
+    tables = _place_tables(tuple(_spanned(r, s, page) for r, s in zip(read, slots, strict=True)),
+                           page)
+    return _with(page, tables=tables, timings=timings, warnings=warnings)
 
 
 def _looks_wrong(words: list[RawWord]) -> bool:
@@ -75,37 +79,87 @@ def _looks_wrong(words: list[RawWord]) -> bool:
     return float(np.mean([w.conf for w in words])) < LOW_CONF
 
 
+def _read(gray: np.ndarray, dpi: int,
+          options: OcrOptions) -> tuple[list[RawWord], list[ReadTable], float]:
+    """(words outside tables, tables read cell by cell, seconds spent on tables). The
+    tables are blanked out of the full-page read and their cells read from one mosaic."""
+    if not options.tables:
+        return read_words(gray, options.lang, dpi, options.psm, options.sauvola), [], 0.0
+    t0 = time.perf_counter()
+    found = detect(gray)
+    t_detect = time.perf_counter() - t0
+    words = read_words(blank_tables(gray, found), options.lang, dpi, options.psm, options.sauvola)
+    t1 = time.perf_counter()
+    read = read_cells(gray, found, dpi, options)
+    return words, read, t_detect + time.perf_counter() - t1
+
+
+Turned = tuple[np.ndarray, list[RawWord], list[ReadTable], float, tuple[str, ...]]
+
+
 def _reorient(gray: np.ndarray, dpi: int, options: OcrOptions,
-              words: list[RawWord]) -> tuple[np.ndarray, list[RawWord], tuple[str, ...]]:
+              words: list[RawWord]) -> Turned | None:
+    """The page turned upright and read again, when OSD says so and the new read is
+    more confident; None otherwise."""
     turn, conf = detect_rotation(gray, dpi)
     if turn == 0 or conf < 1.0:
-        return gray, words, ()
+        return None
     k = {90: 3, 180: 2, 270: 1}[turn]  # np.rot90 turns counter-clockwise
     rotated = np.ascontiguousarray(np.rot90(gray, k))
-    new = read_words(rotated, options.lang, dpi, options.psm, options.sauvola)
-    if np.mean([w.conf for w in new] or [0]) > np.mean([w.conf for w in words] or [0]):
-        return rotated, new, (f"orientation:{turn}",)
-    return gray, words, ()
+    new, read, seconds = _read(rotated, dpi, options)
+    every = new + [w for r in read for w in r.words()]
+    if np.mean([w.conf for w in every] or [0]) > np.mean([w.conf for w in words] or [0]):
+        return rotated, new, read, seconds, (f"orientation:{turn}",)
+    return None
 
 
-def _tables(gray: np.ndarray, words: list[RawWord],
-            options: OcrOptions) -> tuple[tuple[Table, ...], list[RawWord]]:
-    """Ruled tables, read cell by cell, when the table module is present."""
-    try:
-        from .tables import extract_tables
-    except ImportError:
-        return (), words
-    tables, rest = extract_tables(gray, tuple(words), options)
-    return tuple(tables), list(rest)
+def insert_tables(groups: list[LineGroup],
+                  read: list[ReadTable]) -> tuple[list[LineGroup], list[list[list[int]]]]:
+    """The page's lines with each table's cells put in at its place in reading order
+    (after the last line above the table): row by row, cell by cell, one line per printed
+    cell line, as flattened tables read in text files. Returns per table, per cell, the
+    indices of its lines in the new list."""
+    out = list(groups)
+    slots: list[list[list[int]]] = []
+    for k, rt in enumerate(read):
+        above = [i for i, g in enumerate(out) if _mid_y(g) < rt.grid.box.y0]
+        at = max(above) + 1 if above else 0
+        table_groups: list[LineGroup] = []
+        cells: list[list[int]] = []
+        for _cell, lines in rt.cells:
+            cells.append([at + len(table_groups) + j for j in range(len(lines))])
+            table_groups += [LineGroup(ln, TABLE_BLOCK + k) for ln in lines]
+        out[at:at] = table_groups
+        slots = [[[i + len(table_groups) if i >= at else i for i in c] for c in s] for s in slots]
+        slots.append(cells)
+    return out, slots
+
+
+def _mid_y(g: LineGroup) -> float:
+    return sum(w.y0 + w.y1 for w in g.words) / (2 * len(g.words))
+
+
+def _spanned(rt: ReadTable, slots: list[list[int]], page: OcrPage) -> Table:
+    """The Table with each cell's span in the page text (first to last of its lines)."""
+    from dataclasses import replace
+
+    table = rt.table()
+    cells = tuple(
+        replace(c, start=page.lines[ix[0]].start, end=page.lines[ix[-1]].end) if ix else c
+        for c, ix in zip(table.cells, slots, strict=True)
+    )
+    first = min((ix[0] for ix in slots if ix), default=None)
+    return replace(table, cells=cells, after_line=-2 if first is None else first - 1)
 
 
 def _place_tables(tables: tuple[Table, ...], page: OcrPage) -> tuple[Table, ...]:
-    """Set each table's place in reading order: after the last line above it."""
+    """Set the place in reading order of a table whose cells put no line in the page
+    text (marked after_line=-2): after the last line above it."""
     from dataclasses import replace
 
     placed = []
     for t in tables:
-        if t.box is None:
+        if t.box is None or t.after_line != -2:
             placed.append(t)
             continue
         above = [i for i, ln in enumerate(page.lines) if ln.box and ln.box.y1 <= t.box.y0]
