@@ -9,11 +9,12 @@ line (or part of a merged line) is classified by what it says.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from .doc import Doc, clean
+from .header_closing import closing
 from .header_fix import repair
-from .models import EMPTY, Field, Header
+from .header_title import HEADS, addressee, title_field, title_lines
+from .models import Field, Header
 
 TYPES = {"ke hoach": "KẾ HOẠCH", "quyet dinh": "QUYẾT ĐỊNH", "chi thi": "CHỈ THỊ",
          "to trinh": "TỜ TRÌNH", "thong bao": "THÔNG BÁO", "bao cao": "BÁO CÁO",
@@ -23,10 +24,11 @@ TYPES = {"ke hoach": "KẾ HOẠCH", "quyet dinh": "QUYẾT ĐỊNH", "chi thi":
          "bien ban": "BIÊN BẢN", "de an": "ĐỀ ÁN", "phuong an": "PHƯƠNG ÁN", "ket luan": "KẾT LUẬN"}
 MOTTO = re.compile(r"c\S{1,3}g\s+h\S{1,2}a\s+x\S{1,2}\s+h\S{1,2}i|(?:\S+\s+\S+\s*-\s*)?\S+\s+\S+\s*-\s*h\w{2,3}h ph\w{1,3}\b")
 # place: words (or a lone dash, as in "Bà Rịa - Vũng Tàu"), not glued to a code before it
-DATE = re.compile(r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:\s+(?:-|[^\W\d][^\s,\d/:\-]*)){0,5})\s*,\s*ng[a-z]?y\s*(?P<d>\d{1,2})?(?P<dj>[^\d\n]{0,4}?)\s*(?:th[a-z]{1,2}ng|/)\s*(?P<m>\d{1,2})?\s*(?:n[a-z]m|/)\s*(?P<y>\d{4})?")
+DATE = re.compile(r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:[ ]{1,2}(?:-|[^\W\d][^\s,\d/:\-]*)){0,5})\s*,\s*ng[a-z]?y\s*(?P<d>\d{1,2})?(?P<dj>[^\d\n]{0,4}?)\s*(?:th[a-z]{1,2}ng|/)\s*(?P<m>\d{1,2})?\s*(?:n[a-z]m|/)\s*(?P<y>\d{4})?")
 # (ngày/tháng/năm matched loosely: raw OCR reads them "ngdy", "thang", "nim")
-NUMBER = re.compile(r"^[\s|*-]*s[o6]\s*[:.]?\s*(?P<num>\d+(?:\s*/\s*\d{4}(?=\s*/))?)?(?P<junk>[^/\n]{0,6}?)\s*/\s*(?P<sym>[a-z][a-z0-9\-/]*(?:-[a-z0-9]+)*)")
+NUMBER = re.compile(r"^[\s|*-]*s[o6]\s*[:.]?\s*(?P<num>\d+(?:\s*/\s*\d{4}(?=\s*/))?)?(?P<junk>[^/\n]{0,6}?)\s*/\s*(?P<sym>[a-z][a-z0-9\-/]*(?:[ ]?-[ ]?[a-z0-9]+)*)")
 HEAD_LINES = 40
+STAMP_INDENT = 40  # columns: the header's left column starts near the margin
 
 
 def _type_of(doc: Doc, a: int, b: int) -> str | None:
@@ -58,41 +60,58 @@ def parse_header(doc: Doc) -> Header:
     lines = doc.lines()
     t = _type_line(doc)
     top = lines[: t if t is not None else min(len(lines), 12)]
+    left, fields = _split_top(doc, top)
+    fields.update(_left_block(doc, left, lines))
+    if t is not None:
+        fields.update(_typed_title(doc, lines, t))
+    elif "title" in fields:  # a công văn: no type line, a V/v under the number
+        fields["doc_type"] = Field("CÔNG VĂN", fields["title"].span, 0.8)
+    fields.update(addressee(doc))
+    fields.update(closing(doc))
+    return repair(doc, Header(**fields))  # type: ignore[arg-type]  # recipients: tuple of Fields
+
+
+def _split_top(doc: Doc, top: list[tuple[int, int, str]]) -> tuple[list[tuple[int, int]], dict[str, Field]]:
+    """The left-column parts of the lines above the type line, and place and date."""
     left: list[tuple[int, int]] = []
     fields: dict[str, Field] = {}
-    for a, b, _ in top:
+    for a, b, text in top:
+        if _stamp(text):
+            continue
         f = doc.folded[a:b]
         m = MOTTO.search(f)
         cut = m.start() if m else None
         date = DATE.search(f)
         if date and date.start() > 0 and (cut is None or date.start() < cut):
             cut = date.start()
-        if cut is not None:
-            if f[:cut].strip():
-                left.append((a, a + cut))
-            if date and "place" not in fields:
-                fields.update(_date_fields(doc, a + date.start(), date))
-            continue
         if date and "place" not in fields:
             fields.update(_date_fields(doc, a + date.start(), date))
-            continue
-        left.append((a, b))
-    fields.update(_left_block(doc, left))
-    if t is not None:
-        a, b, _ = lines[t]
-        kind = _type_of(doc, a, b) or ""
-        fields["doc_type"] = Field(TYPES[kind], doc.span(a, b))
-        rest = doc.text[a:b].strip()[len(kind):].strip()
-        if rest:  # "GIẤY PHÉP SỬ DỤNG ...": the title is on the type line
-            start = doc.text.index(rest, a)
-            fields["title"] = _field(doc, start, start + len(rest))
-        else:
-            fields.update(_title(doc, lines, t))
-    elif "title" in fields:  # a công văn: no type line, a V/v under the number
-        fields["doc_type"] = Field("CÔNG VĂN", fields["title"].span, 0.8)
-    fields.update(_addressee(doc))
-    fields.update(_closing(doc))
-    return repair(doc, Header(**fields))  # type: ignore[arg-type]  # recipients: tuple of Fields
+        if cut is not None and f[:cut].strip(" \t|\xa0"):
+            left.append((a, a + cut))
+        elif cut is None and not date:
+            left.append((a, b))
+    return left, fields
+
+
+def _stamp(text: str) -> bool:
+    """An e-signature stamp printed at the top right (`TRUNG TÂM CÔNG BÁO ...`, an e-mail,
+    a time stamp): not part of the header's left column."""
+    if "@" in text or re.search(r"\d{1,2}:\d{2}:\d{2}|[+]\d{2}:\d{2}\b", text):
+        return True
+    return "|" not in text and len(text) - len(text.lstrip()) >= STAMP_INDENT
+
+
+def _typed_title(doc: Doc, lines: list[tuple[int, int, str]], t: int) -> dict[str, Field]:
+    a, b, _ = lines[t]
+    kind = _type_of(doc, a, b) or ""
+    out = {"doc_type": Field(TYPES[kind], doc.span(a, b))}
+    rest = doc.text[a:b].strip()[len(kind):].strip(" |\t\xa0")
+    first = None
+    if rest:  # "GIẤY PHÉP SỬ DỤNG ...": the title begins on the type line
+        start = doc.text.index(rest, a)
+        first = (start, start + len(rest))
+    out.update(title_field(doc, title_lines(doc, lines, t + 1, first)))
+    return out
 
 
 def _date_fields(doc: Doc, start: int, m: re.Match) -> dict[str, Field]:
@@ -104,7 +123,7 @@ def _date_fields(doc: Doc, start: int, m: re.Match) -> dict[str, Field]:
         d = None
     if d and mo and y and 1 <= int(d) <= 31 and 1 <= int(mo) <= 12:
         out["date"] = Field(f"{int(y):04d}-{int(mo):02d}-{int(d):02d}", doc.span(a, b))
-    elif mo and y:
+    elif mo and y and 1 <= int(mo) <= 12:
         out["date"] = Field(None, doc.span(a, b), 1.0, "day left blank")
         out["date_partial"] = Field(f"{int(y):04d}-{int(mo):02d}", doc.span(a, b))
     elif y:
@@ -112,29 +131,63 @@ def _date_fields(doc: Doc, start: int, m: re.Match) -> dict[str, Field]:
     return out
 
 
-def _left_block(doc: Doc, left: list[tuple[int, int]]) -> dict[str, Field]:
+def _left_block(doc: Doc, left: list[tuple[int, int]], lines: list[tuple[int, int, str]]) -> dict[str, Field]:
     out: dict[str, Field] = {}
-    agency: list[tuple[int, int]] = []
+    names: list[list[tuple[int, int]]] = []
+    numbers = [(a, b, n) for a, b in left if (n := NUMBER.search(doc.folded[a:b]))]
     for a, b in left:
         f = doc.folded[a:b]
         n = NUMBER.search(f)
-        if n:
+        if n and not (len(numbers) > 1 and _caps_reference(doc.text[a:b])):
             out.update(_number(doc, a, n))
             continue
         vv = re.search(r"\bv/v\b|\bve viec\b", f)
-        if vv:
-            out["title"] = _field(doc, a + vv.end(), b)
+        if vv and "title" not in out:
+            i = next(k for k, ln in enumerate(lines) if ln[0] == a)
+            first = (a + vv.start(), b)
+            out.update(title_field(doc, title_lines(doc, lines, i + 1, first)))
             continue
-        text = doc.text[a:b].strip()
-        if text and sum(c.isupper() for c in text) >= 0.6 * sum(c.isalpha() for c in text):
-            agency.append((a, b))
-    if agency:
-        a, b = agency[0]
-        out["parent_agency"] = _field(doc, a, b) if len(agency) > 1 else EMPTY
-        rest = agency[1:] if len(agency) > 1 else agency
-        value = " ".join(clean(doc.text[x:y]) for x, y in rest)
-        out["agency"] = Field(value, doc.span(rest[0][0], rest[-1][1]))
+        text = doc.text[a:b].strip(" \t|\xa0")
+        if _capitals(text) and not n or n and names:
+            _add_agency_line(doc, names, a, b)
+    out.update(_agencies(doc, names))
     return out
+
+
+def _caps_reference(text: str) -> bool:
+    """`SỐ 1050/QĐ-SCT` in capitals without a colon: part of an agency's name (a team set
+    up by that decision), not the document's own number, when another number line exists."""
+    return bool(re.match(r"\s*SỐ\s+\d", text))
+
+
+def _capitals(text: str) -> bool:
+    letters = sum(c.isalpha() for c in text)
+    return letters > 0 and sum(c.isupper() for c in text) >= 0.6 * letters
+
+
+def _add_agency_line(doc: Doc, names: list[list[tuple[int, int]]], a: int, b: int) -> None:
+    """A line opens a new agency name when it begins with an agency word (UBND, SỞ,
+    BAN, ...); otherwise it continues the name above (`ỦY BAN NHÂN DÂN` / `TỈNH LÀO CAI`)."""
+    f = doc.folded[a:b].strip(" \t|\xa0") + " "
+    if not names or HEADS.match(f):
+        names.append([(a, b)])
+    else:
+        names[-1].append((a, b))
+
+
+def _agencies(doc: Doc, names: list[list[tuple[int, int]]]) -> dict[str, Field]:
+    """The last name is the issuing agency, the one above it (if any) its parent."""
+    if not names:
+        return {}
+    out = {"agency": _joined(doc, names[-1])}
+    if len(names) > 1:
+        out["parent_agency"] = _joined(doc, names[-2])
+    return out
+
+
+def _joined(doc: Doc, parts: list[tuple[int, int]]) -> Field:
+    value = clean(" ".join(doc.text[a:b].replace("|", " ").strip(" \t") for a, b in parts))
+    return Field(value, doc.span(parts[0][0], parts[-1][1]))
 
 
 def _number(doc: Doc, a: int, n: re.Match) -> dict[str, Field]:
@@ -154,73 +207,4 @@ def _number(doc: Doc, a: int, n: re.Match) -> dict[str, Field]:
                               "unreadable number (handwritten?): check the scan")
     else:
         out["number"] = Field(None, doc.span(a + n.start(), s0), 1.0, "number left blank")
-    return out
-
-
-def _title(doc: Doc, lines: list, t: int) -> dict[str, Field]:
-    parts: list[tuple[int, int]] = []
-    for a, b, text in lines[t + 1: t + 9]:
-        f = doc.folded[a:b].strip()
-        if not f:
-            continue
-        if parts and text.strip()[:1].isupper() and not doc.text[parts[-1][1] - 1:parts[-1][1]].strip(" ").endswith(","):
-            break
-        if re.match(r"(can cu|kinh gui|thuc hien|theo|xet|i\.|1\.|chu tich|uy ban|giam doc)", f) and parts:
-            break
-        if re.match(r"(can cu|kinh gui)", f):
-            break
-        parts.append((a, b))
-    if not parts:
-        return {}
-    value = clean(" ".join(doc.text[a:b] for a, b in parts))
-    value = re.sub(r"^(?:Về việc|V/v)\s+", "", value)
-    return {"title": Field(value, doc.span(parts[0][0], parts[-1][1]))}
-
-
-def _addressee(doc: Doc) -> dict[str, Field]:
-    m = re.search(r"kinh gui\s*:?\s*", doc.folded[:6000])
-    if not m:
-        return {}
-    end = doc.folded.find("\n\n", m.end())
-    end = end if 0 < end < m.end() + 400 else doc.folded.find("\n", m.end())
-    return {"addressee": _field(doc, m.end(), end if end > 0 else m.end())}
-
-
-NOI = r"n[o0]i\s*nh(?:a?n|[a-z]n)\b"  # "Nơi nhận", also OCR "Noi nhn"
-NAME = r"[A-ZĐÀ-Ỹ][^\W\d_]+(?:\s+[A-ZĐÀ-Ỹ][^\W\d_]+){1,4}"  # a person: 2-5 capitalised words
-SIGN_PREFIX = re.compile(r"^(kt|tl|tm|q|tuq)\s*\.")
-CAPS_TAIL = re.compile(r"\s((?:KT|TL|TM|Q|TUQ)\.\s*)?[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ .]{5,}$")
-
-
-def _closing(doc: Doc) -> dict[str, Field]:
-    m = list(re.finditer(rf"(?m)^\s*{NOI}\s*:?", doc.folded))
-    if not m:
-        return {}
-    start = m[-1].start()
-    recips, titles, names = [], [], []
-    for a, b, text in [ln for ln in doc.lines() if ln[0] >= start]:
-        f = doc.folded[a:b].strip()
-        tail = CAPS_TAIL.search(text)
-        body_end = a + tail.start() if tail and not text[: tail.start()].strip().isupper() else b
-        if tail and body_end < b:
-            titles.append((body_end, b))
-        item = re.match(rf"^\s*(?:{NOI}\s*:?\s*)?[-–+•]\s*", doc.folded[a:body_end])
-        if item:
-            recips.append((a + item.end(), body_end))
-        elif not f or re.match(NOI, f) or body_end < b:
-            continue
-        elif SIGN_PREFIX.match(f) or text.strip().isupper():
-            titles.append((a, b))
-        elif re.fullmatch(NAME, text.strip()):
-            names.append((a, b))
-        elif (tail := re.search(rf"\)\s*({NAME})\s*$", text)) and tail.group(1).istitle():
-            names.append((a + tail.start(1), a + tail.end(1)))  # "(D/.../path) Nguyễn Văn A"
-    out: dict[str, Any] = {}
-    if recips:
-        out["recipients"] = tuple(_field(doc, a, b) for a, b in recips)
-    if titles:
-        out["signer_title"] = Field(" ".join(clean(doc.text[a:b]) for a, b in titles),
-                                    doc.span(titles[0][0], titles[-1][1]))
-    if names:
-        out["signer_name"] = _field(doc, *names[-1])
     return out

@@ -135,6 +135,11 @@ def _nearest(text: str) -> tuple[float, str] | None:
     return dist, pos
 
 
+def nearest_position(text: str) -> str | None:
+    found = _nearest(text)
+    return found[1] if found else None
+
+
 def _symbol_letters(f: Field, names: list[str]) -> Field:
     """`D` → `Đ` in the agency code where every reading of the code as the initials of
     consecutive words of the agency name and place gives a word beginning with Đ."""
