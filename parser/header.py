@@ -22,7 +22,8 @@ TYPES = {"ke hoach": "KẾ HOẠCH", "quyet dinh": "QUYẾT ĐỊNH", "chi thi":
          "thong tu": "THÔNG TƯ", "huong dan": "HƯỚNG DẪN", "chuong trinh": "CHƯƠNG TRÌNH",
          "giay chung nhan": "GIẤY CHỨNG NHẬN", "quy dinh": "QUY ĐỊNH", "cong van": "CÔNG VĂN",
          "bien ban": "BIÊN BẢN", "de an": "ĐỀ ÁN", "phuong an": "PHƯƠNG ÁN", "ket luan": "KẾT LUẬN"}
-MOTTO = re.compile(r"c\S{1,3}g\s+h\S{1,2}a\s+x\S{1,2}\s+h\S{1,2}i|(?:\S+\s+\S+\s*-\s*)?\S+\s+\S+\s*-\s*h\w{2,3}h ph\w{1,3}\b")
+MOTTO = re.compile(r"c\S{1,3}g\s+h\S{1,2}a\s+x\S{1,2}\s+h\S{1,2}i|(?:\S+\s+\S+\s*[-–]\s*)?\S+\s+\S+\s*[-–]\s*h\w{2,3}h ph\w{1,3}\b"
+                   r"|d\S{1,2}c\s+l\S{1,2}p\W+t\S{1,2}\s+do\b")
 # place: words (or a lone dash, as in "Bà Rịa - Vũng Tàu"), not glued to a code before it
 DATE = re.compile(r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:[ ]{1,2}(?:-|[^\W\d][^\s,\d/:\-]*)){0,5})\s*,\s*ng[a-z]?y\s*(?P<d>\d{1,2})?(?P<dj>[^\d\n]{0,4}?)\s*(?:th[a-z]{1,2}ng|/)\s*(?P<m>\d{1,2})?\s*(?:n[a-z]m|/)\s*(?P<y>\d{4})?")
 # (ngày/tháng/năm matched loosely: raw OCR reads them "ngdy", "thang", "nim")

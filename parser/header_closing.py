@@ -85,11 +85,19 @@ def _split_tail(text: str) -> list[tuple[int, int]]:
     out = []
     for a, b in cells(text):
         tail = CAPS_TAIL.search(text[a:b])
-        if tail and ITEM.match(text[a:b]) and not text[a:a + tail.start()].strip().isupper():
+        if tail and ITEM.match(text[a:b]) and _title_tail(text[a:b], tail):
             out += [(a, a + tail.start()), (a + tail.start(), b)]
         else:
             out.append((a, b))
     return out
+
+
+def _title_tail(text: str, tail: re.Match) -> bool:
+    """A signature line glued to an item: two words or more of capitals after a
+    lower-case item, not a `Lưu` item's own codes (`Lưu: VT, QLHĐXD.`)."""
+    words = tail.group(0).strip().rstrip(".").split()
+    head = text[:tail.start()]
+    return len(words) >= 2 and not head.strip().isupper() and not re.match(r"\s*[-–+•]\s*L[ưu]u\b", head)
 
 
 def _cell(doc: Doc, block: _Block, a: int, b: int, text: str) -> None:
