@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parser import parse_text
 
@@ -97,3 +99,160 @@ def test_restored_001_header_vs_gold() -> None:
     want = json.loads(gold.read_text(encoding="utf-8"))["header"]
     for f in ("parent_agency", "agency", "number", "symbol", "place", "date", "doc_type", "signer_title"):
         assert (getattr(h, f).value or "").lower() == (want[f] or "").lower(), f
+
+
+# layout text (pdftotext -layout): columns side by side, V/v over three lines, a list
+CONG_VAN = """      ỦY BAN NHÂN DÂN                   CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+        TỈNH HÀ GIANG                          Độc lập - Tự do - Hạnh phúc
+     Số: 812 /UBND - NC                    Hà Giang, ngày 14 tháng 9 năm 2025
+ V/v tăng cường kiểm tra
+an toàn thực phẩm trong
+      mùa lễ hội
+
+                     Kính gửi:
+                                 - Các sở, ban, ngành tỉnh;
+                                 - UBND các xã, phường
+                                   trên địa bàn tỉnh.
+
+      Thời gian qua, công tác bảo đảm an toàn thực phẩm đã có chuyển biến.
+Nơi nhận:                                            KT. CHỦ TỊCH
+- Như trên;                                          PHÓ CHỦ TỊCH
+- Chủ tịch, các PCT UBND tỉnh;
+- Văn phòng UBND tỉnh (theo dõi,
+  tổng hợp);
+- Lưu: VT, NC.                                       Lê Văn Bình
+
+                              PHỤ LỤC
+                     DANH MỤC CÁC ĐƠN VỊ KIỂM TRA
+"""
+
+# a Word file flattened: table cells joined by ' | ', number and day left blank
+WORD = """SỞ Y TẾ |  | CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TRUNG TÂM KIỂM SOÁT BỆNH TẬT |  | Độc lập – Tự do – Hạnh phúc
+Số:          /TTr-KSBT |  | Cần Thơ, ngày        tháng 3 năm 2026
+TỜ TRÌNH
+Về việc phê duyệt kế hoạch tiêm chủng mở rộng
+năm 2026 trên địa bàn thành phố
+Kính gửi: Sở Y tế thành phố Cần Thơ
+Căn cứ Luật Phòng bệnh năm 2025;
+Nơi nhận:
+- Như trên;
+- Lưu: VT, KHTC. |  | GIÁM ĐỐC
+
+ Trần Thị Mai
+"""
+
+# a Quyết định: the issuer's authority line under a title on two capital lines
+QUYET_DINH = """  ỦY BAN NHÂN DÂN              CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+    TỈNH AN GIANG                      Độc lập - Tự do - Hạnh phúc
+  Số: 77 /QĐ-UBND                 An Giang, ngày 03 tháng 02 năm 2026
+         QUYẾT ĐỊNH PHÊ DUYỆT QUY HOẠCH CHI TIẾT
+              KHU DU LỊCH NÚI SAM
+            CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH AN GIANG
+       Căn cứ Luật Tổ chức chính quyền địa phương ngày 16/6/2025;
+"""
+
+
+@pytest.mark.parametrize("text,field,value", [
+    (CONG_VAN, "parent_agency", None),
+    (CONG_VAN, "agency", "ỦY BAN NHÂN DÂN TỈNH HÀ GIANG"),  # one name on two lines
+    (CONG_VAN, "symbol", "UBND-NC"),  # spaces around the hyphen
+    (CONG_VAN, "place", "Hà Giang"),  # not glued to the symbol across the gap
+    (CONG_VAN, "date", "2025-09-14"),
+    (CONG_VAN, "doc_type", "CÔNG VĂN"),
+    (CONG_VAN, "title", "tăng cường kiểm tra an toàn thực phẩm trong mùa lễ hội"),
+    (CONG_VAN, "addressee", "Các sở, ban, ngành tỉnh; UBND các xã, phường trên địa bàn tỉnh"),
+    (CONG_VAN, "signer_title", "KT. CHỦ TỊCH PHÓ CHỦ TỊCH"),  # the appendix does not join
+    (CONG_VAN, "signer_name", "Lê Văn Bình"),  # beside the last item
+    (WORD, "parent_agency", "SỞ Y TẾ"),
+    (WORD, "agency", "TRUNG TÂM KIỂM SOÁT BỆNH TẬT"),  # motto with en dashes cut off
+    (WORD, "number", None),
+    (WORD, "symbol", "TTr-KSBT"),
+    (WORD, "date_partial", "2026-03"),
+    (WORD, "doc_type", "TỜ TRÌNH"),
+    (WORD, "title", "phê duyệt kế hoạch tiêm chủng mở rộng năm 2026 trên địa bàn thành phố"),
+    (WORD, "addressee", "Sở Y tế thành phố Cần Thơ"),
+    (WORD, "signer_title", "GIÁM ĐỐC"),
+    (WORD, "signer_name", "Trần Thị Mai"),  # after a non-breaking space
+    (QUYET_DINH, "title", "PHÊ DUYỆT QUY HOẠCH CHI TIẾT KHU DU LỊCH NÚI SAM"),
+    (QUYET_DINH, "doc_type", "QUYẾT ĐỊNH"),
+    (QUYET_DINH, "symbol", "QĐ-UBND"),
+])
+def test_layouts(text: str, field: str, value: str | None) -> None:
+    assert getattr(parse_text(text.replace(" Trần", "\xa0Trần")).header, field).value == value
+
+
+def test_recipients_stop_at_luu_and_run_on_lines() -> None:
+    h = parse_text(CONG_VAN).header
+    assert [r.value for r in h.recipients] == [
+        "Như trên", "Chủ tịch, các PCT UBND tỉnh", "Văn phòng UBND tỉnh (theo dõi, tổng hợp)", "Lưu: VT, NC"]
+
+
+STAMPED = """                                                        TRUNG TÂM CÔNG BÁO
+                                                        ttcb@example.gov.vn
+                                                        08.01.2025 10:21:11 +07:00
+   ỦY BAN NHÂN DÂN            CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+   TỈNH KON TUM                     Độc lập - Tự do - Hạnh phúc
+   Số: 9 /TB-UBND                 Kon Tum, ngày 08 tháng 01 năm 2025
+                              THÔNG BÁO
+         Kết luận của Chủ tịch UBND tỉnh tại cuộc họp
+    về tiến độ giải ngân vốn đầu tư công năm 2024
+       Ngày 05/01/2025, Chủ tịch UBND tỉnh chủ trì cuộc họp.
+"""
+
+TEAM = """   SỞ XÂY DỰNG                  CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+    ĐOÀN KIỂM TRA                       Độc lập - Tự do - Hạnh phúc
+  THEO QUYẾT ĐỊNH
+   SỐ 21/QĐ-SXD                      Huế, ngày 10 tháng 3 năm 2026
+     Số: 35/KH-ĐKT
+                               KẾ HOẠCH
+Kiểm tra chất lượng công trình năm 2026
+"""
+
+
+@pytest.mark.parametrize("text,field,value", [
+    (STAMPED, "agency", "ỦY BAN NHÂN DÂN TỈNH KON TUM"),  # e-signature stamp skipped
+    (STAMPED, "parent_agency", None),
+    (STAMPED, "title", "Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về tiến độ giải ngân vốn đầu tư công năm 2024"),
+    (TEAM, "agency", "ĐOÀN KIỂM TRA THEO QUYẾT ĐỊNH SỐ 21/QĐ-SXD"),  # the team's decision is its name
+    (TEAM, "parent_agency", "SỞ XÂY DỰNG"),
+    (TEAM, "number", "35"),
+    (TEAM, "symbol", "KH-ĐKT"),
+    ("CHÍNH PHỦ\n------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 5/2025/NĐ-CP | Hà Nội, ngày 1 tháng 2 năm 2025\n"
+     "NGHỊ ĐỊNH\nVỀ QUẢN LÝ CHỢ\nCăn cứ Luật Tổ chức Chính phủ;\n", "agency", "CHÍNH PHỦ"),
+    ("UBND TỈNH X | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 3/QĐ-UBND | X, ngày 15 tháng 54 năm 2026\nQUYẾT ĐỊNH\nThử\n",
+     "date_partial", "2026"),  # a month that cannot be: only the year is kept
+])
+def test_more_layouts(text: str, field: str, value: str | None) -> None:
+    assert getattr(parse_text(text).header, field).value == value
+
+
+@pytest.mark.parametrize("text", [
+    "", "\n\n\n", "Hello world. This is an English page about nothing in particular.\n" * 20,
+    "Nơi nhận:\n", "Kính gửi:", "V/v", "Số: /", "KẾ HOẠCH", "| | |\n- \n-- Lưu", "\xa0\t\f\n",
+    "Nơi nhận:\n- \n\n\n KT.\n", "ngày tháng năm", "QUYẾT ĐỊNH\n\n\n",
+])
+def test_not_a_document_never_crashes(text: str) -> None:
+    rec = parse_text(text)
+    if not any(getattr(rec.header, f).value for f in ("doc_type", "symbol")):
+        assert rec.warnings
+
+
+def test_english_page_is_empty_with_warning() -> None:
+    rec = parse_text("Quarterly report\nThe committee met on 3 March.\nRegards,\nJohn Smith\n")
+    h = rec.header
+    assert (h.doc_type.value, h.symbol.value, h.agency.value, h.title.value) == (None, None, None, None)
+    assert rec.warnings
+
+
+TOKENS = ["Số:", "/KH-SCT", "KẾ HOẠCH", "V/v", "Kính gửi:", "Nơi nhận:", "- ", "Lưu", "KT.", "GIÁM ĐỐC",
+          "ngày", "tháng", "năm", "2026", "12", "|", "   ", "\n", "\xa0", "ỦY BAN NHÂN DÂN", "Hà Nội,",
+          "CỘNG HÒA XÃ HỘI", "Nguyễn Văn An", "(", ")", ";", "SỐ 1/QĐ"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=40))
+def test_header_fuzz_never_crashes(parts: list[str]) -> None:
+    """Fragments of headers in any order: a record (maybe empty), never an exception."""
+    rec = parse_text(" ".join(parts))
+    assert rec.header.doc_type.value in (None, "KẾ HOẠCH", "CÔNG VĂN")
