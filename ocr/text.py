@@ -1,16 +1,19 @@
 """Text pages (text files, real PDF text layers, DOCX) as OcrPages.
 
 Why: later stages see one shape whatever the source; a text page simply has no boxes and
-full confidence.
+full confidence. A table that the text holds flattened (one cell line per line) is rebuilt
+into the same `Table` artefact an OCRed grid gives, its cells pointing into the page text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ingest.models import Page
 
-from .models import Line, OcrPage, OcrSource, Word
+from .flattened import CutTable, Seg, cut_table, find_table
+from .models import Cell, Line, OcrPage, OcrSource, Table, Word
 
 _WORD = re.compile(r"\S+")
 
@@ -27,7 +30,8 @@ def text_page(doc_id: str, index: int, text: str, source: OcrSource = "text") ->
         for m in _WORD.finditer(raw):
             words.append(Word(m.group(), None, 100.0, 0, i, pos + m.start(), pos + m.end()))
         pos += len(raw) + 1
-    return OcrPage(doc_id, index, source, text, tuple(lines), tuple(words))
+    tables = flattened_tables(lines)
+    return OcrPage(doc_id, index, source, text, tuple(lines), tuple(words), tables=tables)
 
 
 def page_from_text(page: Page) -> OcrPage:
@@ -36,3 +40,67 @@ def page_from_text(page: Page) -> OcrPage:
         raise ValueError(f"page {page.index} of {page.doc_id[:12]} is not a text page")
     source: OcrSource = "text-layer" if page.source == "text-layer" else "text"
     return text_page(page.doc_id, page.index, page.text, source)
+
+
+class _Folded:
+    """The page's non-blank lines with whitespace folded (what the table finder reads),
+    and the way back from a piece of a folded line to page offsets."""
+
+    def __init__(self, lines: Sequence[Line]) -> None:
+        self.index: list[int] = []  # folded line -> page line
+        self.words: list[list[tuple[int, int]]] = []  # per folded line, its words' page spans
+        self.text: list[str] = []
+        for i, ln in enumerate(lines):
+            spans = [(ln.start + m.start(), ln.start + m.end()) for m in _WORD.finditer(ln.text)]
+            if spans:
+                self.index.append(i)
+                self.words.append(spans)
+                self.text.append(" ".join(_WORD.findall(ln.text)))
+
+    def page_span(self, seg: Seg) -> tuple[int, int]:
+        """Page offsets of folded-line piece (i, a, b): from its first word's start to its
+        last word's end (pieces always cut at word boundaries)."""
+        i, a, b = seg
+        starts, ends, pos = [], [], 0
+        for ws, we in self.words[i]:
+            starts.append((pos, ws))
+            ends.append((pos + we - ws, we))
+            pos += we - ws + 1
+        start = next(p for f, p in starts if f >= a)
+        end = next(p for f, p in reversed(ends) if f <= b)
+        return start, end
+
+
+def flattened_tables(lines: Sequence[Line]) -> tuple[Table, ...]:
+    """Tables found flattened in the page's lines (none when no header is recognisable)."""
+    folded = _Folded(lines)
+    out: list[Table] = []
+    pos = 0
+    while (found := find_table(folded.text, pos)) is not None:
+        cut = cut_table(folded.text, *found)
+        if cut.rows:
+            out.append(_table(cut, folded))
+        pos = max(found[1], found[0] + 1)
+    return tuple(out)
+
+
+def _cell(row: int, col: int, segs: Sequence[Seg], folded: _Folded, span: int = 1) -> Cell:
+    text = " ".join(folded.text[i][a:b] for i, a, b in segs)
+    start, end = folded.page_span(segs[0])[0], folded.page_span(segs[-1])[1]
+    return Cell(row, col, text, None, 1, span, start=start, end=end)
+
+
+def _table(cut: CutTable, folded: _Folded) -> Table:
+    """The Table artefact of a cut table: row 0 the header, a group row as its label and
+    one cell spanning the other columns; empty cells are left out."""
+    n = cut.n_cols
+    cells = [_cell(0, k, segs, folded) for k, segs in enumerate(cut.header)]
+    for r, row in enumerate(cut.rows, start=1):
+        cells.append(_cell(r, 0, [row.label], folded))
+        if row.group:
+            if row.cells[0]:
+                cells.append(_cell(r, 1, row.cells[0], folded, n - 1))
+            continue
+        cells += [_cell(r, k, segs, folded) for k, segs in enumerate(row.cells, start=1) if segs]
+    after = folded.index[cut.first] - 1
+    return Table(tuple(cells), len(cut.rows) + 1, n, None, after_line=after)

@@ -1,0 +1,369 @@
+"""Ruled tables rebuilt from text that holds them flattened, one printed cell line per line.
+
+Why: text extracted from a plan (or a DOCX read cell by cell) loses its table; each printed
+line of each cell becomes a source line: the header titles wrapped in their narrow columns,
+then per row a label (`01`, or a Roman group label `I`) and the cell lines column after
+column. We find a table by its header (short lines whose titles are typical column titles:
+STT, nội dung, chủ trì, phối hợp, thời gian ...) followed by a row label, read the column
+count and widths from the header wrapping, and cut each row's lines into cells with a small
+dynamic programme: cells start on capitals or dashes, and a line must fit its column.
+Every cell keeps where its text came from (line, start, end), so the OCR stage can give it
+a span in the page text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_ROMAN = r"[IVXL]{1,5}"
+_GROUP = re.compile(rf"^({_ROMAN})(?:\s+(\S.*))?$")
+_ROW = re.compile(r"^(\d{1,3})\.?$")
+_END = re.compile(rf"^({_ROMAN}|\d{{1,2}})\.\s+\S|^Nơi nhận|^Noi nhan")
+_NUMBER_TITLE = re.compile(r"^(stt|tt|so tt|so thu tu)\b")
+# words of typical column titles (marks stripped): a run of short lines is a table header
+# only when its titles read like these
+_TITLE_VOCAB = re.compile(
+    r"\b(stt|tt|noi dung|cong viec|nhiem vu|chu tri|phoi hop|thoi gian|thoi han|hoan thanh|"
+    r"ghi chu|don vi|co quan|ket qua|san pham|kinh phi|tien do|hoat dong|trach nhiem|"
+    r"thuc hien|so luong|dia diem|ten)\b")
+
+Seg = tuple[int, int, int]  # (line index, start, end) of a piece of text in the given lines
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table recovered from text: rows of cell texts (row 0 the header), the rows that
+    are group rows (label and a title spanning the rest), and relative column widths."""
+
+    rows: tuple[tuple[str, ...], ...]
+    group_rows: frozenset[int]
+    widths: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        if not self.rows or len(self.widths) != len(self.rows[0]):
+            raise ValueError("a table needs a header row and one width per column")
+
+
+@dataclass(frozen=True)
+class CutRow:
+    """A body row: its label, and per column after the label the pieces of its cell (a
+    group row has one cell, its title)."""
+
+    label: Seg
+    group: bool
+    cells: tuple[tuple[Seg, ...], ...]
+
+
+@dataclass(frozen=True)
+class CutTable:
+    """A table found in lines[first:end]: per column the pieces of its header title, then
+    the body rows. Pieces index the lines given to `cut_table`."""
+
+    first: int
+    end: int
+    header: tuple[tuple[Seg, ...], ...]
+    rows: tuple[CutRow, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.header) < 2 or self.end < self.first:
+            raise ValueError("a table has at least two columns")
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.header)
+
+
+def fold(text: str) -> str:
+    """Lower case without marks (đ → d), for matching titles typed with or without them."""
+    nfd = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in nfd if not unicodedata.combining(c)).lower()
+
+
+def seg_text(lines: Sequence[str], segs: Sequence[Seg]) -> str:
+    return " ".join(lines[i][a:b] for i, a, b in segs)
+
+
+def _title_word(word: str) -> bool:
+    return len(word) > 1 and word[0].isupper() and word[1:].isalpha() and word[1:].islower()
+
+
+def _short(line: str) -> bool:
+    return len(line) <= 30 and not line.endswith((".", ";", ":", ","))
+
+
+def _is_label(line: str) -> bool:
+    """A row label: a bare number, or a Roman group number alone or before a capital."""
+    g = _GROUP.match(line)
+    return (
+        bool(_ROW.match(line)) or g is not None and (g.group(2) is None or g.group(2)[:1].isupper())
+    )
+
+
+def _header_line(line: str) -> bool:
+    """A line that may belong to a header: not prose (short, no closing punctuation), not a
+    heading, not a row label."""
+    return (
+        0 < len(line) <= 80
+        and not line.endswith((".", ";", ":", ","))
+        and not _END.match(line)
+        and not _is_label(line)
+    )
+
+
+def recognisable(titles: Sequence[str]) -> bool:
+    """Column titles that read as a table header: three or more, at least two of them
+    typical titles (the row-number column counts)."""
+    hits = sum(bool(_TITLE_VOCAB.search(fold(t))) for t in titles)
+    return len(titles) >= 3 and hits >= 2
+
+
+def _header_start(lines: Sequence[str], i: int, j: int) -> int:
+    """Where the header begins in the run lines[i:j]: at its row-number title (STT, TT) if
+    there is one, else where the run of short (wrapped title) lines begins."""
+    numbered = [k for k in range(i, j) if _NUMBER_TITLE.match(fold(lines[k]))]
+    if numbered:
+        return numbered[-1]
+    h = j
+    while h > i and _short(lines[h - 1]):
+        h -= 1
+    return h
+
+
+def find_table(lines: Sequence[str], start: int = 0) -> tuple[int, int] | None:
+    """(first, end) line indices of the first table at or after `start`: a header whose
+    titles are recognisable, immediately followed by a row label. Lines are expected
+    without blank ones and with whitespace folded."""
+    i = start
+    while i < len(lines):
+        j = i
+        while j < len(lines) and _header_line(lines[j]):
+            j += 1
+        if j > i and j < len(lines) and _is_label(lines[j]):
+            h = _header_start(lines, i, j)
+            titles, _ = _titles(lines, h, j)
+            if j - h >= 1 and recognisable([seg_text(lines, t) for t in titles]):
+                return h, _table_end(lines, j)
+        i = j + 1
+    return None
+
+
+def _table_end(lines: Sequence[str], j: int) -> int:
+    end = j
+    while end < len(lines) and not _END.match(lines[end]):
+        end += 1
+    return end
+
+
+def _pieces(line: str, i: int) -> list[Seg]:
+    """A header line cut where a capitalised word starts a new title."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
+    starts = [k for k, (a, b) in enumerate(words) if k == 0 or _title_word(line[a:b])]
+    ends = starts[1:] + [len(words)]
+    return [(i, words[a][0], words[b - 1][1]) for a, b in zip(starts, ends, strict=True)]
+
+
+def _titles(lines: Sequence[str], h: int, j: int) -> tuple[list[list[Seg]], list[int | None]]:
+    """Column titles of header lines[h:j] and a width in characters for each (None when
+    the title shares its line with another, so its column may be wider than seen)."""
+    titles: list[list[Seg]] = []
+    shared: list[bool] = []
+    for i in range(h, j):
+        pieces = _pieces(lines[i], i)
+        for k, (li, a, b) in enumerate(pieces):
+            if k == 0 and titles and not lines[li][a:b][:1].isupper():
+                titles[-1].append((li, a, b))
+            else:
+                titles.append([(li, a, b)])
+                shared.append(len(pieces) > 1)
+    caps = [
+        None if sh or len(t) == 1 else max(b - a for _, a, b in t)
+        for t, sh in zip(titles, shared, strict=True)
+    ]
+    return titles, caps
+
+
+def _start_cost(lines: Sequence[str], i: int) -> float:
+    """How unlikely lines[i] is to begin a new cell."""
+    line, prev = lines[i], (lines[i - 1] if i else None)
+    if line[:1] in "-+•":
+        before = next((x for x in reversed(lines[:i]) if x[:1] in "-+•" or x[:1].isupper()), "")
+        return 1.0 if before[:1] in "-+•" else 0.0
+    if line[:1].isupper() or line[:1].isdigit():
+        return 0.2 if prev is None or prev.endswith((".", ";", ":")) else 0.6
+    return 4.0
+
+
+def _join_cost(a: str, b: str) -> float:
+    """How unlikely line b is to continue the cell of line a."""
+    if b[:1].isupper() and not b.split()[0].isupper():
+        return 0.6 if a.endswith(".") else 0.4
+    return 0.0
+
+
+def _fit_cost(line: str, cap: int | None) -> float:
+    return 0.0 if cap is None or len(line) <= cap * 1.35 + 2 else 3.0
+
+
+def _underfull(a: str, b: str, cap: int | None) -> float:
+    """Line b's first word would have fitted after line a: a wrapping column would not have
+    broken there, so b likely starts another cell."""
+    if cap is None or a.endswith((".", ";", ":")) or b[:1] in "-+•":
+        return 0.0
+    return 1.0 if len(a) + 1 + len(b.split()[0]) <= 0.85 * cap else 0.0
+
+
+State = tuple[int, int, int]  # (lines consumed, last column filled, pass over the columns)
+
+
+def _seg_cost(seg: Sequence[str], cap: int | None, dashed: bool | None) -> float:
+    """Cost of one cell holding the lines `seg`."""
+    c = sum(_fit_cost(x, cap) for x in seg)
+    if dashed is not None and (seg[0][:1] in "-+•") != dashed:
+        c += 0.8  # the column's cells usually do (or do not) start with a dash
+    c += sum(_join_cost(a, b) + _underfull(a, b, cap) for a, b in zip(seg, seg[1:], strict=False))
+    return c + sum(1.0 for x in seg[1:] if x[:1] in "-+•" and seg[0][:1] not in "-+•")
+
+
+def _moves(state: State, k: int) -> list[tuple[int, int]]:
+    _, col, ps = state
+    return [(c, ps) for c in range(col + 1, k)] + ([(c, 1) for c in range(k)] if ps == 0 else [])
+
+
+def _segment(
+    lines: Sequence[str], caps: Sequence[int | None], dashed: Sequence[bool] | None = None
+) -> list[list[int]]:
+    """The line indices of each of len(caps) cells, columns left to right, with one wrap
+    back to the first columns allowed (a row broken by a page break)."""
+    k, m = len(caps), len(lines)
+    best: dict[State, tuple[float, State | None]] = {(0, -1, 0): (0.0, None)}
+    for i in range(m):
+        for state in [s for s in best if s[0] == i]:
+            cost, (_, col, ps) = best[state][0], state
+            for ncol, nps in _moves(state, k):
+                wrapped = nps != ps  # back to the first columns: the row went on after a page break
+                skip = (ncol - col - 1) * (0.3 if ps else 2.0)  # a continued row leaves cells empty
+                base = cost + (2.0 + (k - 1 - col) * 2.0 if wrapped else skip)
+                base += min(0.5, _start_cost(lines, i)) if wrapped else _start_cost(lines, i)
+                for j in range(i + 1, m + 1):
+                    c = base + _seg_cost(lines[i:j], caps[ncol], dashed[ncol] if dashed else None)
+                    if c < best.get((j, ncol, nps), (float("inf"), None))[0]:
+                        best[(j, ncol, nps)] = (c, state)
+    return _trace(best, k, m)
+
+
+def _trace(best: dict[State, tuple[float, State | None]], k: int, m: int) -> list[list[int]]:
+    finals = [
+        (v[0] + (k - 1 - s[1]) * 2.0 * (s[2] == 0), s) for s, v in best.items() if s[0] == m and m
+    ]
+    cells: list[list[int]] = [[] for _ in range(k)]
+    node: State | None = min(finals)[1] if finals else None
+    while node is not None and best[node][1] is not None:
+        prev = best[node][1]
+        assert prev is not None
+        cells[node[1]][:0] = list(range(prev[0], node[0]))
+        node = prev
+    return cells
+
+
+def split_cells(
+    lines: list[str], caps: list[int | None], dashed: list[bool] | None = None
+) -> list[str]:
+    """Cut a row's lines into len(caps) cells (possibly empty); see _segment."""
+    return [" ".join(lines[i] for i in c) for c in _segment(lines, caps, dashed)]
+
+
+def _rows(lines: Sequence[str], a: int, b: int) -> list[tuple[int, list[int]]]:
+    """Row label indices with the line indices under each, in lines[a:b]."""
+    rows: list[tuple[int, list[int]]] = []
+    for i in range(a, b):
+        line = lines[i]
+        if _is_label(line) and (not rows or rows[-1][1] or _GROUP.match(lines[rows[-1][0]])):
+            rows.append((i, []))
+        elif rows:
+            rows[-1][1].append(i)
+    return rows
+
+
+def _whole(lines: Sequence[str], i: int) -> Seg:
+    return (i, 0, len(lines[i]))
+
+
+def _group_row(lines: Sequence[str], label: int, under: list[int]) -> CutRow:
+    g = _GROUP.match(lines[label])
+    assert g is not None
+    title = ([(label, g.start(2), g.end(2))] if g.group(2) else []) + [_whole(lines, i) for i in under]
+    return CutRow((label, 0, g.end(1)), True, (tuple(title),))
+
+
+def cut_table(lines: Sequence[str], first: int, end: int) -> CutTable:
+    """The table in lines[first:end] (as found by find_table): header titles, group rows (a
+    Roman label, its title spanning the other columns) and data rows cut into cells."""
+    label = next(i for i in range(first, end) if _is_label(lines[i]))
+    titles, caps = _titles(lines, first, label)
+    rows = _rows(lines, label, end)
+    data = [(lb, u) for lb, u in rows if _ROW.match(lines[lb])]
+    texts = {lb: [lines[i] for i in u] for lb, u in data}
+    first_cut = [[[texts[lb][i] for i in c] for c in _segment(texts[lb], caps[1:])] for lb, _ in data]
+    dcaps = _data_caps(first_cut) or caps[1:]
+    dashed = _dashed(first_cut)
+    out: list[CutRow] = []
+    for lb, under in rows:
+        if not _ROW.match(lines[lb]):
+            out.append(_group_row(lines, lb, under))
+            continue
+        cells = _segment(texts[lb], dcaps, dashed)
+        segs = tuple(tuple(_whole(lines, under[i]) for i in c) for c in cells)
+        out.append(CutRow((lb, 0, len(lines[lb].rstrip("."))), False, segs))
+    return CutTable(first, end, tuple(tuple(t) for t in titles), tuple(out))
+
+
+def parse_table(lines: list[str]) -> TableSpec:
+    """The table in `lines` (as found by find_table) as cell texts, for the renderer."""
+    cut = cut_table(lines, 0, len(lines))
+    out: list[tuple[str, ...]] = [tuple(seg_text(lines, t) for t in cut.header)]
+    groups: set[int] = set()
+    for row in cut.rows:
+        label = seg_text(lines, [row.label])
+        if row.group:
+            groups.add(len(out))
+        out.append((label, *(seg_text(lines, c) for c in row.cells)))
+    return TableSpec(tuple(out), frozenset(groups), auto_widths(out, groups))
+
+
+def _dashed(segmented: list[list[list[str]]]) -> list[bool] | None:
+    """Per column, whether most of its cells start with a dash (lists of units)."""
+    if len(segmented) < 3:
+        return None
+    starts = [[c[0][:1] in "-+•" for c in row if c] for row in zip(*segmented, strict=True)]
+    return [sum(x) > len(x) / 2 for x in starts]
+
+
+def _data_caps(segmented: list[list[list[str]]]) -> list[int | None]:
+    """Column widths in characters seen in a first cut of the rows (the 90th percentile of
+    line lengths), once there are enough rows to trust them."""
+    if len(segmented) < 3:
+        return []
+    caps: list[int | None] = []
+    for k in range(len(segmented[0])):
+        lengths = sorted(len(x) for row in segmented for x in row[k])
+        caps.append(lengths[int(0.9 * (len(lengths) - 1))] if lengths else None)
+    return caps
+
+
+def auto_widths(
+    rows: list[tuple[str, ...]] | list[list[str]], group_rows: set[int] | frozenset[int]
+) -> tuple[float, ...]:
+    """Relative column widths: wide enough for the longest word (header included), else
+    growing with the square root of the column's mean text length, as a typist sizes them."""
+    n = len(rows[0])
+    body = [r for i, r in enumerate(rows) if i not in group_rows]
+    weights = []
+    for k in range(n):
+        texts = [r[k] for r in body if len(r) > k]
+        word = max((len(w) for t in texts for w in t.split()), default=1)
+        mean = sum(len(t) for t in texts[1:]) / max(1, len(texts) - 1)
+        weights.append(max(0.6 * word + 1.0, mean**0.5))
+    return tuple(w / sum(weights) for w in weights)
