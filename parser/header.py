@@ -27,7 +27,7 @@ MOTTO = re.compile(r"c\S{1,3}g\s+h\S{1,2}a\s+x\S{1,2}\s+h\S{1,2}i|(?:\S+\s+\S+\s
 # place: words (or a lone dash, as in "Bà Rịa - Vũng Tàu"), not glued to a code before it
 DATE = re.compile(r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:[ ]{1,2}(?:-|[^\W\d][^\s,\d/:\-]*)){0,5})\s*,\s*ng[a-z]?y\s*(?P<d>\d{1,2})?(?P<dj>[^\d\n]{0,4}?)\s*(?:th[a-z]{1,2}ng|/)\s*(?P<m>\d{1,2})?\s*(?:n[a-z]m|/)\s*(?P<y>\d{4})?")
 # (ngày/tháng/năm matched loosely: raw OCR reads them "ngdy", "thang", "nim")
-NUMBER = re.compile(r"^[\s|*-]*s[o6]\s*[:.]?\s*(?P<num>\d+(?:\s*/\s*\d{4}(?=\s*/))?)?(?P<junk>[^/\n]{0,6}?)\s*/\s*(?P<sym>[a-z][a-z0-9\-/]*(?:[ ]?-[ ]?[a-z0-9]+)*)")
+NUMBER = re.compile(r"^[\s|*-]*s[o6]\s*[:.]?\s*(?P<num>\d+(?:\s*/\s*\d{4}(?=\s*/))?)?(?P<junk>[^/\n]{0,6}?)\s*/\s*(?P<year>\d{4}\s*/\s*)?(?P<sym>[a-z][a-z0-9\-/]*(?:[ ]?-[ ]?[a-z0-9]+)*)")
 HEAD_LINES = 40
 STAMP_INDENT = 40  # columns: the header's left column starts near the margin
 
@@ -187,7 +187,8 @@ def _agencies(doc: Doc, names: list[list[tuple[int, int]]]) -> dict[str, Field]:
 
 
 def _joined(doc: Doc, parts: list[tuple[int, int]]) -> Field:
-    value = clean(" ".join(doc.text[a:b].replace("|", " ").strip(" \t") for a, b in parts))
+    words = " ".join(doc.text[a:b] for a, b in parts).split()
+    value = clean(" ".join(w for w in words if any(c.isalnum() for c in w)))  # "_", "|": scan debris
     return Field(value, doc.span(parts[0][0], parts[-1][1]))
 
 
@@ -198,14 +199,24 @@ def _number(doc: Doc, a: int, n: re.Match) -> dict[str, Field]:
     symbol = canonical(n.group("sym"), doc.text[s0:s1])
     out = {"symbol": Field(symbol, doc.span(s0, s1))}
     junk = n.group("junk").strip()
+    if not n.group("num") and re.fullmatch(r"[0-9ilo|]{1,5}", junk):  # OCR: "II" for 11, "O5" for 05
+        na, nb = a + n.start("junk"), a + n.end("junk")
+        digits = junk.translate(str.maketrans("ilo|", "1101")) + _year(n)
+        return out | {"number": Field(digits, doc.span(na, nb), 0.5, "digits read from OCR letters: check the scan")}
     if n.group("num") and not junk:
         na, nb = a + n.start("num"), a + n.end("num")
         conf = doc.confidence(na, nb)
         note = "" if conf >= 0.8 else "low OCR confidence: handwritten? check the scan"
-        out["number"] = Field(re.sub(r"\s+", "", n.group("num")), doc.span(na, nb), conf, note)
+        out["number"] = Field(re.sub(r"\s+", "", n.group("num")) + _year(n), doc.span(na, nb), conf, note)
     elif junk:  # a handwritten number OCR could not read: flagged, never guessed
         out["number"] = Field(None, doc.span(a + n.start("junk"), a + n.end("junk")), 0.0,
                               "unreadable number (handwritten?): check the scan")
     else:
         out["number"] = Field(None, doc.span(a + n.start(), s0), 1.0, "number left blank")
     return out
+
+
+def _year(n: re.Match) -> str:
+    """`/2026` when the year follows a number OCR split off (`Số: 16 /2026/QĐ-UBND`)."""
+    year = n.group("year")
+    return "/" + re.sub(r"\D", "", year) if year else ""

@@ -20,7 +20,7 @@ NAME = r"[A-ZĐÀ-Ỹ][^\W\d_]+(?:\s+[A-ZĐÀ-Ỹ][^\W\d_]+){1,4}"  # a person: 
 SIGN_PREFIX = re.compile(r"^(kt|tl|tm|t/m|q|tuq)\s*\.")
 CAPS_TAIL = re.compile(r"\s((?:KT|TL|TM|Q|TUQ)\.\s*)?[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ .]{5,}$")
 GAP = re.compile(r"\s*\|\s*|\t+|(?<=\S)\s{3,}(?=\S)")
-ITEM = re.compile(r"^\s*[-–+•]\s*")
+ITEM = re.compile(r"^\s*[-–+•~]\s*")  # "~": OCR's reading of a dash
 MAX_LINES = 60
 
 
@@ -62,11 +62,12 @@ def closing(doc: Doc) -> dict[str, Any]:
     if not m:
         return {}
     block = _Block()
-    lines = [ln for ln in doc.lines() if ln[0] >= m[-1].start()][:MAX_LINES]
+    first = m[0]  # later ones belong to forms in the appendices
+    lines = [ln for ln in doc.lines() if ln[0] >= first.start()][:MAX_LINES]
     for n, (a, _, text) in enumerate(lines):
         if n == 0:
-            text = text[m[-1].end() - a:]
-            a = m[-1].end()
+            text = text[first.end() - a:]
+            a = first.end()
         if not text.strip():
             block.gap = block.list_done or block.gap
             if block.name:
@@ -148,4 +149,5 @@ def _item_text(text: str) -> str:
     """One recipient as printed, without its dash, closing punctuation or scan debris."""
     s = clean(" ".join(text.replace("|", " ").split()))
     s = re.sub(r"[.;,]?\s*\([^()\w]*\w?[^()\w]*$", "", s)  # "CCHC. (>4": an unclosed bracket of debris
+    s = re.sub(r"[;.]\s*(?:\S{1,2}\s*){1,2}$", "", s)  # "(tự kiểm tra); T ñ": scan specks after the end
     return clean(s)

@@ -256,3 +256,49 @@ def test_header_fuzz_never_crashes(parts: list[str]) -> None:
     """Fragments of headers in any order: a record (maybe empty), never an exception."""
     rec = parse_text(" ".join(parts))
     assert rec.header.doc_type.value in (None, "KẾ HOẠCH", "CÔNG VĂN")
+
+
+# raw Tesseract output of a scan: debris, "II" for 11, "~" for dashes, a clipped title,
+# and a form in the appendix with its own Nơi nhận
+RAW_SCAN = """ỦY BAN NHÂN DÂN _ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+
+TỈNH YÊN BÁI Độc lập - Tự do - Hạnh phúc
+Số: II /2026/QĐ-UBND Yên Bái, ngày 12 tháng 02 năm 2026
+QUYÉT ĐỊNH
+
+Ban hành Quy định về quản lý chợ
+trên địa bàn tỉnh
+
+Căn cứ Luật Tổ chức chính quyền địa phương;
+Nơi nhận: Ti h ˆ
+- Chính phủ; TM. ỦY BAN NHÂN DÂN
+- Bộ Công Thương; HỦ TỊCH
+
+~ Sở Tư pháp (tự kiểm tra văn bản); T ñ
+~ Lưu: VT, KT.
+
+Lê Thị Hoa
+
+Mẫu số 01
+Nơi nhận: (Ký, ghi rõ họ tên)
+"""
+
+
+@pytest.mark.parametrize("field,value", [
+    ("agency", "ỦY BAN NHÂN DÂN TỈNH YÊN BÁI"),
+    ("number", "11/2026"),
+    ("symbol", "QĐ-UBND"),
+    ("doc_type", "QUYẾT ĐỊNH"),
+    ("title", "Ban hành Quy định về quản lý chợ trên địa bàn tỉnh"),
+    ("signer_title", "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH"),
+    ("signer_name", "Lê Thị Hoa"),
+])
+def test_raw_scan_header(field: str, value: str) -> None:
+    assert getattr(parse_text(RAW_SCAN).header, field).value == value
+
+
+def test_raw_scan_number_flagged_and_recipients_clean() -> None:
+    h = parse_text(RAW_SCAN).header
+    assert h.number.confidence < 0.8 and "OCR" in h.number.note
+    assert [r.value for r in h.recipients] == [
+        "Chính phủ", "Bộ Công Thương", "Sở Tư pháp (tự kiểm tra văn bản)", "Lưu: VT, KT"]
