@@ -65,6 +65,8 @@ def parse_header(doc: Doc) -> Header:
     fields.update(_left_block(doc, left, lines))
     if t is not None:
         fields.update(_typed_title(doc, lines, t))
+        if "date" not in fields and "date_partial" not in fields:
+            fields.update(_date_under_type(doc, lines, t))
     elif "title" in fields:  # a công văn: no type line, a V/v under the number
         fields["doc_type"] = Field("CÔNG VĂN", fields["title"].span, 0.8)
     fields.update(addressee(doc))
@@ -113,6 +115,20 @@ def _typed_title(doc: Doc, lines: list[tuple[int, int, str]], t: int) -> dict[st
         first = (start, start + len(rest))
     out.update(title_field(doc, title_lines(doc, lines, t + 1, first)))
     return out
+
+
+def _date_under_type(doc: Doc, lines: list[tuple[int, int, str]], t: int) -> dict[str, Field]:
+    """No place-and-date line: a certificate dates itself under its name (`Chứng nhận lần
+    đầu: ngày 30 tháng 6 năm 2026`), before the first `Căn cứ`. The place stays unknown."""
+    for a, b, _ in lines[t + 1:t + 8]:
+        f = doc.folded[a:b]
+        if re.match(r"\s*(can cu|thuc hien|xet|theo)\b", f):
+            break
+        m = re.search(r"ngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})", f)
+        if m and 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12:
+            iso = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+            return {"date": Field(iso, doc.span(a + m.start(), a + m.end()), 0.8, "date under the title, no place line")}
+    return {}
 
 
 def _date_fields(doc: Doc, start: int, m: re.Match) -> dict[str, Field]:

@@ -302,3 +302,11 @@ def test_raw_scan_number_flagged_and_recipients_clean() -> None:
     assert h.number.confidence < 0.8 and "OCR" in h.number.note
     assert [r.value for r in h.recipients] == [
         "Chính phủ", "Bộ Công Thương", "Sở Tư pháp (tự kiểm tra văn bản)", "Lưu: VT, KT"]
+
+
+def test_certificate_dated_under_its_name() -> None:
+    text = ("UBND TỈNH X   CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nBAN QUẢN LÝ KHU KINH TẾ   Độc lập - Tự do - Hạnh phúc\n"
+            "   GIẤY CHỨNG NHẬN ĐĂNG KÝ ĐẦU TƯ\n   Mã số dự án: 123\n   Chứng nhận lần đầu: ngày 30 tháng 6 năm 2026\n"
+            "   Căn cứ Luật Đầu tư ngày 17 tháng 6 năm 2020;\n")
+    h = parse_text(text).header
+    assert (h.date.value, h.place.value, h.doc_type.value) == ("2026-06-30", None, "GIẤY CHỨNG NHẬN")
