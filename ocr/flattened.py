@@ -218,18 +218,40 @@ def _underfull(a: str, b: str, cap: int | None) -> float:
 State = tuple[int, int, int]  # (lines consumed, last column filled, pass over the columns)
 
 
-def _seg_cost(seg: Sequence[str], cap: int | None, dashed: bool | None) -> float:
-    """Cost of one cell holding the lines `seg`."""
-    c = sum(_fit_cost(x, cap) for x in seg)
-    if dashed is not None and (seg[0][:1] in "-+•") != dashed:
-        c += 0.8  # the column's cells usually do (or do not) start with a dash
-    c += sum(_join_cost(a, b) + _underfull(a, b, cap) for a, b in zip(seg, seg[1:], strict=False))
-    return c + sum(1.0 for x in seg[1:] if x[:1] in "-+•" and seg[0][:1] not in "-+•")
+def _seg_costs(lines: Sequence[str], i: int, cap: int | None, dashed: bool | None) -> list[float]:
+    """Cost of one cell holding lines[i:j], for every j > i (built up line by line)."""
+    bullet = lines[i][:1] in "-+•"
+    c = _fit_cost(lines[i], cap) + (0.8 if dashed is not None and bullet != dashed else 0.0)
+    out = [c]  # a column's cells usually do (or do not) start with a dash
+    for j in range(i + 1, len(lines)):
+        a, b = lines[j - 1], lines[j]
+        c += _fit_cost(b, cap) + _join_cost(a, b) + _underfull(a, b, cap)
+        c += 1.0 if b[:1] in "-+•" and not bullet else 0.0
+        out.append(c)
+    return out
 
 
 def _moves(state: State, k: int) -> list[tuple[int, int]]:
     _, col, ps = state
     return [(c, ps) for c in range(col + 1, k)] + ([(c, 1) for c in range(k)] if ps == 0 else [])
+
+
+def _entries(
+    lines: Sequence[str], i: int, states: list[tuple[State, float]], k: int
+) -> dict[tuple[int, int], tuple[float, State]]:
+    """Best cost of opening a cell in each (column, pass) at line i, and where from."""
+    entry: dict[tuple[int, int], tuple[float, State]] = {}
+    start = _start_cost(lines, i)
+    for state, cost in states:
+        _, col, ps = state
+        for ncol, nps in _moves(state, k):
+            wrapped = nps != ps  # back to the first columns: the row went on after a page break
+            skip = (ncol - col - 1) * (0.3 if ps else 2.0)  # a continued row leaves cells empty
+            c = cost + (2.0 + (k - 1 - col) * 2.0 if wrapped else skip)
+            c += min(0.5, start) if wrapped else start
+            if c < entry.get((ncol, nps), (float("inf"), state))[0]:
+                entry[(ncol, nps)] = (c, state)
+    return entry
 
 
 def _segment(
@@ -238,19 +260,21 @@ def _segment(
     """The line indices of each of len(caps) cells, columns left to right, with one wrap
     back to the first columns allowed (a row broken by a page break)."""
     k, m = len(caps), len(lines)
+    seg = [
+        [_seg_costs(lines, i, caps[c], dashed[c] if dashed else None) for i in range(m)]
+        for c in range(k)
+    ]
     best: dict[State, tuple[float, State | None]] = {(0, -1, 0): (0.0, None)}
+    at: list[list[State]] = [[(0, -1, 0)]] + [[] for _ in range(m)]
     for i in range(m):
-        for state in [s for s in best if s[0] == i]:
-            cost, (_, col, ps) = best[state][0], state
-            for ncol, nps in _moves(state, k):
-                wrapped = nps != ps  # back to the first columns: the row went on after a page break
-                skip = (ncol - col - 1) * (0.3 if ps else 2.0)  # a continued row leaves cells empty
-                base = cost + (2.0 + (k - 1 - col) * 2.0 if wrapped else skip)
-                base += min(0.5, _start_cost(lines, i)) if wrapped else _start_cost(lines, i)
-                for j in range(i + 1, m + 1):
-                    c = base + _seg_cost(lines[i:j], caps[ncol], dashed[ncol] if dashed else None)
-                    if c < best.get((j, ncol, nps), (float("inf"), None))[0]:
-                        best[(j, ncol, nps)] = (c, state)
+        states = [(s, best[s][0]) for s in at[i]]
+        for (ncol, nps), (base, src) in _entries(lines, i, states, k).items():
+            for j, c in enumerate(seg[ncol][i], start=i + 1):
+                key = (j, ncol, nps)
+                if key not in best:
+                    at[j].append(key)
+                if base + c < best.get(key, (float("inf"), None))[0]:
+                    best[key] = (base + c, src)
     return _trace(best, k, m)
 
 

@@ -58,17 +58,19 @@ class _Folded:
                 self.text.append(" ".join(_WORD.findall(ln.text)))
 
     def page_span(self, seg: Seg) -> tuple[int, int]:
-        """Page offsets of folded-line piece (i, a, b): from its first word's start to its
-        last word's end (pieces always cut at word boundaries)."""
+        """Page offsets of folded-line piece (i, a, b): each folded word is the page word
+        it came from, one space apart."""
         i, a, b = seg
-        starts, ends, pos = [], [], 0
+        start = end = -1
+        pos = 0
         for ws, we in self.words[i]:
-            starts.append((pos, ws))
-            ends.append((pos + we - ws, we))
-            pos += we - ws + 1
-        start = next(p for f, p in starts if f >= a)
-        end = next(p for f, p in reversed(ends) if f <= b)
-        return start, end
+            n = we - ws
+            if start < 0 and a < pos + n:
+                start = ws + max(0, a - pos)
+            if pos < b:
+                end = ws + min(n, b - pos)
+            pos += n + 1
+        return start, max(start, end)
 
 
 def flattened_tables(lines: Sequence[Line]) -> tuple[Table, ...]:

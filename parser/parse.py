@@ -10,7 +10,7 @@ from .acts import extract_acts, extract_unnumbered
 from .doc import Doc
 from .duties import parse_audiences, parse_responsibilities
 from .header import parse_header
-from .models import Header, PlanRecord
+from .models import Header, PlanRecord, Responsibility
 from .outline import parse_outline, section_locator
 
 
@@ -29,18 +29,23 @@ def parse(pages: Sequence[RestoredPage]) -> PlanRecord:
     cited = {m.span.start for a in acts for m in a.mentions}
     unnumbered = extract_unnumbered(doc, cited)
     audiences = parse_audiences(doc, sections, locate)
-    duties = parse_responsibilities(doc, sections) + _table_duties(pages)
+    duties = _with_tables(parse_responsibilities(doc, sections), pages)
     warnings = _warnings(header)
     return PlanRecord(doc_id, header, tuple(sections), tuple(acts), tuple(unnumbered),
                       tuple(relations), tuple(audiences), tuple(duties), warnings)
 
 
-def _table_duties(pages: Sequence[RestoredPage]) -> list:
+def _with_tables(prose: list[Responsibility], pages: Sequence[RestoredPage]) -> list[Responsibility]:
+    """Prose duties plus the task tables' rows; a prose match inside a table (a task that
+    reads `phối hợp với các ...`) is the table reader's, not counted twice."""
     try:
-        from .tables import table_responsibilities
+        from .tables import table_areas, table_responsibilities
     except ImportError:
-        return []
-    return list(table_responsibilities(pages))
+        return prose
+    areas = table_areas(pages)
+    kept = [r for r in prose
+            if not any(p == r.span.page and a <= r.span.start < b for p, a, b in areas)]
+    return kept + table_responsibilities(pages)
 
 
 def _warnings(header: Header) -> tuple[str, ...]:

@@ -1,0 +1,288 @@
+"""Responsibilities read from task tables (STT | Nội dung | Đơn vị chủ trì | Đơn vị phối
+hợp | Thời gian): per data row the task, its lead and supporting units and the timing; a
+group row (a Roman numeral, its title across the table) names the group of the rows below.
+
+Why here and not in the OCR stage: which column holds what is read from the header titles,
+typed with or without marks and damaged by OCR, so titles are matched fuzzily on folded
+text. Tables come from text pages (rebuilt from flattened text) and scans alike: each cell
+points into the page's raw text, and its words are read from the restored text, so units
+come out with their diacritics and every unit carries its span.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from diacritics.models import RestoredPage
+from ocr.models import Cell, Table
+
+from .doc import Doc, clean, fold
+from .duties import unit_name
+from .models import Responsibility, RespRole, Span
+
+# column roles by their title words (folded); the first role that matches a title wins, so
+# "Đơn vị chủ trì thực hiện" is the lead column and "Thời gian thực hiện" the timing one
+_ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("lead", ("chu tri",)),
+    ("support", ("phoi hop",)),
+    ("timing", ("thoi gian", "thoi han", "hoan thanh", "tien do")),
+    ("task", ("noi dung", "cong viec", "nhiem vu", "hoat dong")),
+    ("unit", ("don vi thuc hien", "co quan thuc hien", "trach nhiem", "don vi")),
+)
+_NUMBER = re.compile(r"^\s*(s\s*t\s*t|t\s*t|so\s+tt|so\s+thu\s+tu)\s*$")
+_GROUP_LABEL = re.compile(r"^\s*([IVXL]{1,5}|[A-Z])\s*[.)]?\s*$")
+# words a unit's name starts with (folded); after a plural quantifier they may be lower case
+_HEADS = ("so", "phong", "van phong", "ban", "ubnd", "uy ban", "trung tam", "cong an",
+          "thanh tra", "chi cuc", "cuc", "doi", "bo", "nganh", "don vi", "co quan", "dia phuong",
+          "xa", "phuong", "huyen", "tinh uy", "hoi", "doan", "vien", "truong", "kho bac",
+          "bo chi huy", "bao", "dai", "cong ty", "to", "lanh dao", "nguoi dung dau")
+_HEAD = re.compile(r"(?:" + "|".join(sorted(_HEADS, key=len, reverse=True)) + r")\b")
+_PLURAL = re.compile(r"(?:cac|nhung|tat ca(?: cac)?)\s+")
+_BULLET = "-+•*"
+
+
+@dataclass(frozen=True, slots=True)
+class CellText:
+    """A cell's words read from the restored page: `text` with, per character, its offset
+    in the restored page text; `line_starts` are where the cell's printed lines begin."""
+
+    text: str
+    where: tuple[int, ...]
+    line_starts: frozenset[int]
+
+    def __post_init__(self) -> None:
+        if len(self.where) != len(self.text):
+            raise ValueError("one page offset per character")
+
+
+def column_roles(titles: Sequence[str]) -> dict[str, int]:
+    """Which column holds the row number, task, lead / supporting units and timing, from
+    the header titles (fuzzy on folded text, so `Chu tri` or an OCR `chủ trỉ` still count)."""
+    roles: dict[str, int] = {}
+    for k, title in enumerate(titles):
+        f = " ".join(re.findall(r"\w+", fold(title)))
+        if _NUMBER.match(f):
+            roles.setdefault("no", k)
+            continue
+        role = next((r for r, words in _ROLES if any(_like(w, f) for w in words)), None)
+        if role is not None:
+            roles.setdefault(role, k)
+    if "lead" not in roles and "unit" in roles:
+        roles["lead"] = roles["unit"]
+    return roles
+
+
+def _like(word: str, title: str) -> bool:
+    if word in title:
+        return True
+    return len(title) >= len(word) - 1 and fuzz.partial_ratio(word, title) >= 84
+
+
+def _task_table(roles: dict[str, int]) -> bool:
+    return "task" in roles and ("lead" in roles or "support" in roles)
+
+
+def cell_text(page: RestoredPage, cell: Cell) -> CellText:
+    """The cell's text as restored: its printed lines found in the page (a cell broken by
+    a page break spans other cells' lines, which are skipped), mapped through the offsets."""
+    pieces = _raw_pieces(page, cell)
+    text, where, starts = "", list[int](), set[int]()
+    for ra, rb in pieces:
+        a, b = bisect.bisect_left(page.offsets, ra), bisect.bisect_left(page.offsets, rb)
+        part = page.text[a:b]
+        lead = len(part) - len(part.lstrip())
+        part = part.strip()
+        if not part:
+            continue
+        if text:
+            text += " "
+            where.append(where[-1] + 1)
+        starts.add(len(text))
+        where += range(a + lead, a + lead + len(part))
+        text += part
+    return CellText(text, tuple(where), frozenset(starts))
+
+
+def _raw_pieces(page: RestoredPage, cell: Cell) -> list[tuple[int, int]]:
+    """Raw page spans of the cell's lines, in order: the lines under its span whose words
+    continue the cell's text (all of the span when they do not add up to it)."""
+    if cell.start < 0:
+        return []
+    want, pos, out = cell.text.split(), 0, []
+    for ln in page.raw.lines:
+        if ln.end <= cell.start or ln.start >= cell.end:
+            continue
+        a, b = max(ln.start, cell.start), min(ln.end, cell.end)
+        words = page.raw.text[a:b].split()
+        if words and want[pos:pos + len(words)] == words:
+            out.append((a, b))
+            pos += len(words)
+    return out if pos == len(want) else [(cell.start, cell.end)]
+
+
+def unit_spans(cell: CellText) -> list[tuple[int, int]]:
+    """(start, end) in `cell.text` of each unit a cell lists: parts cut at bullets that
+    begin a printed line, at semicolons, and at a comma (or `và`) before a new unit name
+    when what precedes is itself a whole name (`Văn phòng, các phòng chuyên môn` is two
+    units; `Các phòng, đơn vị liên quan` is one: its head nouns share `liên quan`)."""
+    text, cuts = cell.text, {0, len(cell.text)}
+    cuts |= {i for i in cell.line_starts if text[i:i + 1] in _BULLET}
+    cuts |= {m.start() for m in re.finditer(";", text)}
+    folded = fold(text)
+    for m in re.finditer(r",\s*|\s+và\s+", text):
+        before = folded[max(c for c in cuts if c <= m.start()):m.start()]
+        if _starts_unit(text, folded, m.end()) and _whole_name(before):
+            cuts.add(m.start())
+    edges = sorted(cuts)
+    out = []
+    for a, b in zip(edges, edges[1:], strict=False):
+        a, b = _trim(text, a, b)
+        if sum(c.isalpha() for c in text[a:b]) >= 2:
+            out.append((a, b))
+    return out
+
+
+def _starts_unit(text: str, folded: str, i: int) -> bool:
+    """A unit name begins at i: a capitalised head word (Sở, Phòng, UBND ...) or a plural
+    quantifier before one (các phòng ...)."""
+    plural = _PLURAL.match(folded, i)
+    if plural:
+        return bool(_HEAD.match(folded, plural.end()))
+    return text[i:i + 1].isupper() and bool(_HEAD.match(folded, i))
+
+
+def _whole_name(folded: str) -> bool:
+    """Not a bare plural head (`các phòng`), which shares the words after the comma."""
+    words = re.sub(r"[^\w\s]", " ", folded).split()
+    plural = _PLURAL.match(" ".join(words))
+    if not words or plural is None:
+        return bool(words)
+    rest = " ".join(words)[plural.end():]
+    head = _HEAD.match(rest)
+    return head is None or bool(rest[head.end():].strip())
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    junk = " ,;:.\t" + _BULLET
+    while a < b and text[a] in junk:
+        a += 1
+    while b > a and text[b - 1] in junk:
+        b -= 1
+    return a, b
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    cells: dict[int, Cell]
+    group: bool
+
+
+def _rows(table: Table) -> list[_Row]:
+    """Rows with their cells by column; a row is a group row when a cell spans several
+    columns or its label is a Roman numeral (or a letter) with no units beside it."""
+    out = []
+    for row in table.rows():
+        by_col = {c.col: c for c in row}
+        wide = any(c.col_span >= 2 for c in row)
+        label = by_col.get(0)
+        roman = label is not None and bool(_GROUP_LABEL.match(label.text))
+        out.append(_Row(by_col, wide or (roman and len([c for c in row if c.text.strip()]) <= 2)))
+    return out
+
+
+def _group_title(page: RestoredPage, row: _Row) -> str:
+    widest = max(row.cells.values(), key=lambda c: (c.col_span, len(c.text)))
+    return clean(cell_text(page, widest).text) or clean(widest.text)
+
+
+class _Reader:
+    """Reads the task tables of a document, page after page (a table continued on the next
+    page without its header keeps the columns of the last one)."""
+
+    def __init__(self, pages: Sequence[RestoredPage]) -> None:
+        self.doc = Doc(pages)
+        self.roles: dict[str, int] = {}
+        self.n_cols = 0
+        self.group: str | None = None
+        self.out: list[Responsibility] = []
+
+    def table(self, k: int, page: RestoredPage, table: Table) -> None:
+        rows = _rows(table)
+        start = self._header(page, table, rows)
+        if start is None:
+            return
+        for row in rows[start:]:
+            if row.group:
+                self.group = _group_title(page, row)
+            else:
+                self._row(k, page, row)
+
+    def _header(self, page: RestoredPage, table: Table, rows: list[_Row]) -> int | None:
+        """Index of the first body row (after the header), None for a table of no tasks."""
+        for r, row in enumerate(rows[:3]):
+            titles = [row.cells[c].text if c in row.cells else "" for c in range(table.n_cols)]
+            roles = column_roles(titles)
+            if _task_table(roles):
+                self.roles, self.n_cols, self.group = roles, table.n_cols, None
+                return r + 1
+        return 0 if self.roles and table.n_cols == self.n_cols else None
+
+    def _row(self, k: int, page: RestoredPage, row: _Row) -> None:
+        task = self._text(page, row, "task")
+        timing = self._text(page, row, "timing") or None
+        for role in ("lead", "support"):
+            cell = row.cells.get(self.roles.get(role, -1))
+            if cell is None or not cell.text.strip():
+                continue
+            ct = cell_text(page, cell)
+            for a, b in unit_spans(ct):
+                unit = unit_name(ct.text[a:b])
+                unit = unit[:1].upper() + unit[1:]
+                span = self._span(k, ct.where[a], ct.where[b - 1] + 1)
+                resp: RespRole = "lead" if role == "lead" else "support"
+                self.out.append(Responsibility(unit, resp, "table", (task,) if task else (),
+                                               span, timing=timing, group=self.group))
+
+    def _text(self, page: RestoredPage, row: _Row, role: str) -> str:
+        cell = row.cells.get(self.roles.get(role, -1))
+        return clean(cell_text(page, cell).text) if cell is not None else ""
+
+    def _span(self, k: int, start: int, end: int) -> Span:
+        return self.doc.span(self.doc.starts[k] + start, self.doc.starts[k] + end)
+
+
+def table_responsibilities(pages: Sequence[RestoredPage]) -> list[Responsibility]:
+    """Per data row of every task table: one Responsibility per lead unit and per
+    supporting unit (source "table"), with the task, timing and group; the same unit in
+    the same role for the same task is listed once."""
+    reader = _Reader(pages)
+    for k, page in enumerate(pages):
+        for table in page.raw.tables:
+            reader.table(k, page, table)
+    seen: set[tuple[str, str, tuple[str, ...]]] = set()
+    out = []
+    for r in reader.out:
+        key = (" ".join(re.findall(r"\w+", fold(r.unit))), r.role, r.tasks)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+def table_areas(pages: Sequence[RestoredPage]) -> list[tuple[int, int, int]]:
+    """(page index, start, end) in restored page text of every table's cells: prose
+    readers leave these to the table reader."""
+    out = []
+    for page in pages:
+        for table in page.raw.tables:
+            spans = [(c.start, c.end) for c in table.cells if c.start >= 0]
+            if spans:
+                ra, rb = min(a for a, _ in spans), max(b for _, b in spans)
+                a, b = bisect.bisect_left(page.offsets, ra), bisect.bisect_left(page.offsets, rb)
+                out.append((page.index, a, b))
+    return out
