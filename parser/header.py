@@ -27,7 +27,7 @@ MOTTO = re.compile(r"c\S{1,3}g\s+h\S{1,2}a\s+x\S{1,2}\s+h\S{1,2}i|(?:\S+\s+\S+\s
 # place: words (or a lone dash, as in "Bà Rịa - Vũng Tàu"), not glued to a code before it
 DATE = re.compile(r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:[ ]{1,2}(?:-|[^\W\d][^\s,\d/:\-]*)){0,5})\s*,\s*ng[a-z]?y\s*(?P<d>\d{1,2})?(?P<dj>[^\d\n]{0,4}?)\s*(?:th[a-z]{1,2}ng|/)\s*(?P<m>\d{1,2})?\s*(?:n[a-z]m|/)\s*(?P<y>\d{4})?")
 # (ngày/tháng/năm matched loosely: raw OCR reads them "ngdy", "thang", "nim")
-NUMBER = re.compile(r"^[\s|*-]*s[o6]\s*[:.]?\s*(?P<num>\d+(?:\s*/\s*\d{4}(?=\s*/))?)?(?P<junk>[^/\n]{0,6}?)\s*/\s*(?P<year>\d{4}\s*/\s*)?(?P<sym>[a-z][a-z0-9\-/]*(?:[ ]?-[ ]?[a-z0-9]+)*)")
+NUMBER = re.compile(r"^[\s|*-]*(?:s[o6]\s*[:.]?\s*|(?=/\s*[a-z]+-))(?P<num>\d+(?:\s*/\s*\d{4}(?=\s*/))?)?(?P<junk>[^/\n]{0,6}?)\s*/\s*(?P<year>\d{4}\s*/\s*)?(?P<sym>[a-z][a-z0-9\-/]*(?:[ ]?-[ ]?[a-z0-9]+)*)")
 HEAD_LINES = 40
 STAMP_INDENT = 40  # columns: the header's left column starts near the margin
 
@@ -60,7 +60,7 @@ def _field(doc: Doc, a: int, b: int, value: str | None = None, conf: float = 1.0
 def parse_header(doc: Doc) -> Header:
     lines = doc.lines()
     t = _type_line(doc)
-    top = lines[: t if t is not None else min(len(lines), 12)]
+    top = lines[: t if t is not None else _top_end(doc, lines)]
     left, fields = _split_top(doc, top)
     fields.update(_left_block(doc, left, lines))
     if t is not None:
@@ -78,22 +78,68 @@ def _split_top(doc: Doc, top: list[tuple[int, int, str]]) -> tuple[list[tuple[in
     """The left-column parts of the lines above the type line, and place and date."""
     left: list[tuple[int, int]] = []
     fields: dict[str, Field] = {}
-    for a, b, text in top:
-        if _stamp(text):
+    stamped = _stamp_lines(top)
+    for i, (a, b, _) in enumerate(top):
+        if i in stamped:
             continue
         f = doc.folded[a:b]
         m = MOTTO.search(f)
         cut = m.start() if m else None
-        date = DATE.search(f)
+        date = DATE.search(f) or _broken_date(doc, a, b)
         if date and date.start() > 0 and (cut is None or date.start() < cut):
             cut = date.start()
         if date and "place" not in fields:
-            fields.update(_date_fields(doc, a + date.start(), date))
+            fields.update(_date_fields(doc, *_whole_date(doc, a, b, date)))
         if cut is not None and f[:cut].strip(" \t|\xa0"):
             left.append((a, a + cut))
         elif cut is None and not date:
             left.append((a, b))
     return left, fields
+
+
+def _top_end(doc: Doc, lines: list[tuple[int, int, str]]) -> int:
+    """No type line (a công văn): the header runs to `Kính gửi` or the body's first
+    `Căn cứ`, which OCR may push well below line 12 (stamps, a V/v over four lines)."""
+    for i, (a, b, _) in enumerate(lines[:HEAD_LINES]):
+        if re.match(r"\s*(kinh gui|can cu)\b", doc.folded[a:b]):
+            return max(i, 1)
+    return min(len(lines), 12)
+
+
+def _broken_date(doc: Doc, a: int, b: int) -> re.Match | None:
+    """`Quảng Ngãi, ngày` with `tháng 02 năm 2025` on the next line: matched on the
+    flattened text from this line's start, offsets kept relative to the line."""
+    if not re.search(r",\s*ng[a-z]?y\s*\d{0,2}\s*$", doc.folded[a:b]):
+        return None
+    joined = DATE.search(doc.flat[a:min(len(doc.flat), b + 40)])
+    return joined if joined and joined.start() < b - a else None
+
+
+def _whole_date(doc: Doc, a: int, b: int, date: re.Match) -> tuple[int, re.Match]:
+    """(start, match) of the date line, read on into the next line when OCR broke it
+    there (`Quảng Ngãi, ngày` / `tháng 02 năm 2025`)."""
+    if not date.group("y"):
+        joined = DATE.search(doc.flat, a + date.start(), min(len(doc.flat), b + 40))
+        if joined and joined.group("y") and joined.start() == a + date.start():
+            return joined.start(), joined
+    return a + date.start(), date
+
+
+def _stamp_lines(top: list[tuple[int, int, str]]) -> set[int]:
+    """Indices of e-signature stamp lines: the time-stamp or e-mail line, and the lines of
+    its paragraph just above it (`TRUNG TÂM CÔNG` / `BÁO VÀ TIN HỌC`: OCR keeps them in
+    the header's run, without their right-margin indent)."""
+    out: set[int] = set()
+    for i, (_, _, text) in enumerate(top):
+        if not _stamp(text):
+            continue
+        out.add(i)
+        for k in range(i - 1, max(-1, i - 4), -1):
+            above = top[k][2]
+            if not above.strip() or k in out or NUMBER.search(above.lower()) or MOTTO.search(above.lower()):
+                break
+            out.add(k)
+    return out
 
 
 def _stamp(text: str) -> bool:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .doc import Doc, clean
+from .doc import Doc, clean, fold
 from .models import Field
 
 NOI = r"n[o0]i\s*nh(?:a?n|[a-z]n)\b"  # "Nơi nhận", also OCR "Noi nhn"
 NAME = r"[A-ZĐÀ-Ỹ][^\W\d_]+(?:\s+[A-ZĐÀ-Ỹ][^\W\d_]+){1,4}"  # a person: 2-5 capitalised words
 SIGN_PREFIX = re.compile(r"^(kt|tl|tm|t/m|q|tuq)\s*\.")
-CAPS_TAIL = re.compile(r"\s((?:KT|TL|TM|Q|TUQ)\.\s*)?[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ .]{5,}$")
+CAPS_TAIL = re.compile(r"\s[“\"'‘(]?((?:KT|TL|TM|Q|TUQ)\.\s*)?[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ .]{5,}$")  # “: scan specks
 GAP = re.compile(r"\s*\|\s*|\t+|(?<=\S)\s{3,}(?=\S)")
 ITEM = re.compile(r"^\s*[-–+•~]\s*")  # "~": OCR's reading of a dash
 MAX_LINES = 60
@@ -58,11 +58,10 @@ class _Block:
 
 
 def closing(doc: Doc) -> dict[str, Any]:
-    m = list(re.finditer(rf"(?m)^[ \t]*{NOI}[ \t]*:?", doc.folded))
-    if not m:
+    first = re.search(rf"(?m)^[ \t]*{NOI}[ \t]*:?", doc.folded) or _signature_line(doc)
+    if not first:  # later Nơi nhận belong to forms in the appendices
         return {}
     block = _Block()
-    first = m[0]  # later ones belong to forms in the appendices
     lines = [ln for ln in doc.lines() if ln[0] >= first.start()][:MAX_LINES]
     for n, (a, _, text) in enumerate(lines):
         if n == 0:
@@ -80,13 +79,20 @@ def closing(doc: Doc) -> dict[str, Any]:
     return _fields(doc, block)
 
 
+def _signature_line(doc: Doc) -> re.Match | None:
+    """No `Nơi nhận` label (a seal over it, OCR lost it): the block starts at the first
+    line that carries a KT./TM./TL. signature beside the first recipient items."""
+    return re.search(r"(?m)^(?=.*\b(?:kt|tm|tl)\s*\.\s*[^\W\d].*\n\s*[-–~]\s)", doc.folded)
+
+
 def _split_tail(text: str) -> list[tuple[int, int]]:
     """Cells, with a capitals tail cut off an item OCR merged it into (`- UBND tỉnh ; PHÓ
     TRƯỞNG BAN`: one space apart, no gap)."""
     out = []
     for a, b in cells(text):
         tail = CAPS_TAIL.search(text[a:b])
-        if tail and ITEM.match(text[a:b]) and _title_tail(text[a:b], tail):
+        if tail and (tail.group(1) or ITEM.match(text[a:b]) and _title_tail(text[a:b], tail)
+                     and _signer_like(fold(tail.group(0).strip()))):
             out += [(a, a + tail.start()), (a + tail.start(), b)]
         else:
             out.append((a, b))
@@ -127,7 +133,8 @@ def _signer_like(folded: str) -> bool:
     """A signature line: KT./TM./TL. or a known position (not an appendix heading)."""
     from .header_fix import nearest_position
 
-    return bool(SIGN_PREFIX.match(folded) or nearest_position(folded))
+    words = folded.split()
+    return bool(SIGN_PREFIX.match(folded) or any(nearest_position(" ".join(words[:k])) for k in (2, 3, 4)))
 
 
 def _fields(doc: Doc, block: _Block) -> dict[str, Any]:
@@ -135,7 +142,7 @@ def _fields(doc: Doc, block: _Block) -> dict[str, Any]:
     recips = [(" ".join(doc.text[a:b] for a, b in item), item[0][0], item[-1][1]) for item in block.recips]
     recips = [(text, a, b) for text, a, b in recips if _item_text(text)]
     if recips:
-        out["recipients"] = tuple(Field(_item_text(text), doc.span(a, b)) for text, a, b in recips)
+        out["recipients"] = tuple(Field(_item_text(text, _ocr(doc, a)), doc.span(a, b)) for text, a, b in recips)
     if block.titles:
         value = " ".join(clean(doc.text[a:b].replace("|", " ")) for a, b in block.titles)
         value = re.sub(r"\bT/M\s*\.", "TM.", value)
@@ -145,8 +152,19 @@ def _fields(doc: Doc, block: _Block) -> dict[str, Any]:
     return out
 
 
-def _item_text(text: str) -> str:
-    """One recipient as printed, without its dash, closing punctuation or scan debris."""
+def _ocr(doc: Doc, a: int) -> bool:
+    page = doc.span(a, a).page
+    return any(p.index == page and p.raw.source == "ocr" for p in doc.pages)
+
+
+def _item_text(text: str, ocr: bool = False) -> str:
+    """One recipient as printed, without its dash, closing punctuation or scan debris.
+    On an OCR page a line may run on into the signature column one space apart, so
+    what follows the item's last `;` is dropped unless it holds a real word."""
+    if ocr and ";" in text:
+        head, tail = text.rsplit(";", 1)
+        if not re.search(r"\b[a-zà-ỹđ]{3,}\b|\b[A-ZĐÀ-Ỹ][a-zà-ỹđ]{2,}\b", tail):
+            text = head
     s = clean(" ".join(text.replace("|", " ").split()))
     s = re.sub(r"[.;,]?\s*\([^()\w]*\w?[^()\w]*$", "", s)  # "CCHC. (>4": an unclosed bracket of debris
     s = re.sub(r"[;.]\s*(?:\S{1,2}\s*){1,2}$", "", s)  # "(tự kiểm tra); T ñ": scan specks after the end

@@ -310,3 +310,64 @@ def test_certificate_dated_under_its_name() -> None:
             "   Căn cứ Luật Đầu tư ngày 17 tháng 6 năm 2020;\n")
     h = parse_text(text).header
     assert (h.date.value, h.place.value, h.doc_type.value) == ("2026-06-30", None, "GIẤY CHỨNG NHẬN")
+
+
+# what Tesseract gives for a scanned công văn: the e-signature stamp inside the header's
+# run, the handwritten number and its "Số:" lost, the date broken over two lines, the
+# Nơi nhận label under the seal, right-column specks after an item's ";"
+OCR_SCAN = """ỦY BAN NHÂN DÂN
+TỈNH BẮC NINH
+/UBND-KT
+V/v góp ý dự thảo
+quy chế phối hợp
+
+TRUNG TÂM CÔNG
+BÁO VÀ TIN HỌC
+05.02.2025 15:35:18 +07:00
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Bắc Ninh, ngày
+tháng 02 năm 2025
+Kính gửi: Sở Tư pháp
+
+Ủy ban nhân dân tỉnh có ý kiến như sau.
+
+Một AI y KT. CHỦ TỊCH
+- Như trên; ĐLIC U
+- Sở Nội vụ; xi “HỌ CHỦ TỊCH
+- Lưu: VT, KT.
+
+Nguyễn Văn Hải
+"""
+
+
+def _ocr_record(text: str):
+    from diacritics.passthrough import passthrough
+    from ocr.text import text_page
+    from parser import parse
+
+    return parse([passthrough(text_page("0" * 64, 0, text, source="ocr"))])
+
+
+@pytest.mark.parametrize("field,value", [
+    ("agency", "ỦY BAN NHÂN DÂN TỈNH BẮC NINH"),  # the stamp is not an agency
+    ("parent_agency", None),
+    ("number", None),
+    ("symbol", "UBND-KT"),  # "Số:" and the number lost with the handwriting
+    ("place", "Bắc Ninh"),
+    ("date_partial", "2025-02"),  # read on into the next line; the day is blank
+    ("title", "góp ý dự thảo quy chế phối hợp"),
+    ("addressee", "Sở Tư pháp"),
+    ("signer_title", "KT. CHỦ TỊCH PHÓ CHỦ TỊCH"),  # found without the Nơi nhận label
+    ("signer_name", "Nguyễn Văn Hải"),
+])
+def test_ocr_scan_header(field: str, value: str | None) -> None:
+    assert getattr(_ocr_record(OCR_SCAN).header, field).value == value
+
+
+def test_ocr_recipient_specks_dropped_but_text_kept() -> None:
+    ocr_items = [r.value for r in _ocr_record(OCR_SCAN).header.recipients]
+    assert ocr_items == ["Như trên", "Sở Nội vụ", "Lưu: VT, KT"]
+    text = "Nơi nhận:\n- Các phòng: Quản lý đất đai; Khoáng sản;\n- Đ/c GĐ; PGĐ 3;\n- Lưu: VT.\n"
+    assert [r.value for r in parse_text(text).header.recipients] == [  # a text page: as printed
+        "Các phòng: Quản lý đất đai; Khoáng sản", "Đ/c GĐ; PGĐ 3", "Lưu: VT"]
