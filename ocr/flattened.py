@@ -151,8 +151,17 @@ def find_table(lines: Sequence[str], start: int = 0) -> tuple[int, int] | None:
 
 
 def _table_end(lines: Sequence[str], j: int) -> int:
-    end = j
+    """Where the body starting at lines[j] ends: at a numbered heading or `Nơi nhận`, or at
+    a line much wider than any cell line so far (prose again, once a few rows were seen)."""
+    end, widest, rows, group = j, 0, 0, False
     while end < len(lines) and not _END.match(lines[end]):
+        line = lines[end]
+        if _is_label(line):
+            rows, group = rows + 1, not _ROW.match(line)
+        elif not group:
+            if rows >= 3 and widest and len(line) > max(50, 1.6 * widest):
+                break
+            widest = max(widest, len(line))
         end += 1
     return end
 
@@ -367,13 +376,16 @@ def _dashed(segmented: list[list[list[str]]]) -> list[bool] | None:
 
 def _data_caps(segmented: list[list[list[str]]]) -> list[int | None]:
     """Column widths in characters seen in a first cut of the rows (the 90th percentile of
-    line lengths), once there are enough rows to trust them."""
+    line lengths), once there are enough rows to trust them; none for a column whose cells
+    never wrap (a cell per line, as DOCX text gives: its lines show no width)."""
     if len(segmented) < 3:
         return []
     caps: list[int | None] = []
     for k in range(len(segmented[0])):
-        lengths = sorted(len(x) for row in segmented for x in row[k])
-        caps.append(lengths[int(0.9 * (len(lengths) - 1))] if lengths else None)
+        cells = [row[k] for row in segmented if row[k]]
+        lengths = sorted(len(x) for c in cells for x in c)
+        wrapped = sum(len(c) > 1 for c in cells) >= 2
+        caps.append(lengths[int(0.9 * (len(lengths) - 1))] if wrapped else None)
     return caps
 
 
