@@ -130,17 +130,17 @@ def unit_spans(cell: CellText) -> list[tuple[int, int]]:
     begin a printed line, at semicolons, and at a comma (or `và`) before a new unit name
     when what precedes is itself a whole name (`Văn phòng, các phòng chuyên môn` is two
     units; `Các phòng, đơn vị liên quan` is one: its head nouns share `liên quan`)."""
-    text, cuts = cell.text, {0, len(cell.text)}
-    cuts |= {i for i in cell.line_starts if text[i:i + 1] in _BULLET}
-    cuts |= {m.start() for m in re.finditer(";", text)}
+    text = cell.text
+    cuts = {(i, i) for i in cell.line_starts if text[i:i + 1] in _BULLET}
+    cuts |= {(m.start(), m.end()) for m in re.finditer(";", text)}
     folded = fold(text)
     for m in re.finditer(r",\s*|\s+và\s+", text):
-        before = folded[max(c for c in cuts if c <= m.start()):m.start()]
+        before = folded[max([b for _, b in cuts if b <= m.start()], default=0):m.start()]
         if _starts_unit(text, folded, m.end()) and _whole_name(before):
-            cuts.add(m.start())
-    edges = sorted(cuts)
+            cuts.add((m.start(), m.end()))
+    edges = [(0, 0), *sorted(cuts), (len(text), len(text))]
     out = []
-    for a, b in zip(edges, edges[1:], strict=False):
+    for (_, a), (b, _) in zip(edges, edges[1:], strict=False):
         a, b = _trim(text, a, b)
         if sum(c.isalpha() for c in text[a:b]) >= 2:
             out.append((a, b))
