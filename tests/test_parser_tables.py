@@ -168,7 +168,10 @@ def test_restored_units_keep_raw_spans() -> None:
 def _ocr_page(index: int, rows: list[list[tuple[int, int, str]]], n_cols: int) -> OcrPage:
     """A scanned page as the OCR stage gives it: one text line per cell line, the Table's
     cells pointing into the text, words with boxes."""
-    text, lines, words, cells, y = "", [], [], [], 0
+    lines: list[Line] = []
+    words: list[Word] = []
+    cells: list[Cell] = []
+    text, y = "", 0
     for r, row in enumerate(rows):
         for col, span, cell in row:
             start = len(text)
