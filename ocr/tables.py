@@ -25,6 +25,8 @@ H_KERNEL = 30  # a horizontal rule is longer than 1/30 of the page width
 V_KERNEL = 60  # a vertical rule is longer than 1/60 of the page height
 EDGE = 0.01  # a table this close to the page edge (share of the side) may be cut off
 MIN_CELL = 6  # px (reduced page): a smaller enclosed region is a gap between rules, not a cell
+SHORT = 4  # a one-line crop less wide than 4 heights is short (a label, a word or two)
+SHORT_LINE = 0.3  # inches: a crop lower than this holds one line
 WORK_MIN = 1000  # px: a page at least twice this wide is searched at half resolution
 
 
@@ -57,8 +59,8 @@ class Grid:
     labels: np.ndarray = field(repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
-        if self.n_rows < 2 or self.n_cols < 2:
-            raise ValueError(f"a table has at least 2 x 2 cells, not {self.n_rows} x {self.n_cols}")
+        if not is_table(self.n_rows, self.n_cols):
+            raise ValueError(f"{self.n_rows} x {self.n_cols} cells is no table")
         if self.labels.shape != (self.box.height, self.box.width):
             raise ValueError("label image does not match the table box")
 
@@ -156,15 +158,13 @@ def _regions(comp: np.ndarray, sides: tuple[bool, bool, bool, bool]) -> tuple[np
     for i in range(1, n):
         x, y, bw, bh, area = (int(v) for v in st[i])
         x, y = x - 1, y - 1
-        if bw < MIN_CELL or bh < MIN_CELL or area < 0.5 * bw * bh:
+        touch = (x <= 0, y <= 0, x + bw >= W, y + bh >= H)
+        at_edge = any(t and s for t, s in zip(touch, sides, strict=True))
+        cut = cut or (at_edge and bw * bh < 0.9 * W * H)
+        small = bw < MIN_CELL or bh < MIN_CELL or area < 0.5 * bw * bh
+        if small or (any(touch) and not at_edge) or bw * bh > 0.9 * W * H:
             lab[lab == i] = 0
             continue
-        touch = (x <= 0, y <= 0, x + bw >= W, y + bh >= H)
-        if any(touch):
-            if not any(t and s for t, s in zip(touch, sides, strict=True)) or bw * bh > 0.9 * W * H:
-                lab[lab == i] = 0
-                continue
-            cut = True
         boxes.append((i, x, y, bw, bh))
     return lab, boxes, cut
 
@@ -174,16 +174,22 @@ def _grid(comp: np.ndarray, box: Box, hor: np.ndarray, size: tuple[int, int]) ->
     2 x 2 cells (a frame, an underline, a single box)."""
     sides = _open_sides(box, size)
     lab, regions, cut = _regions(comp, sides)
-    if len(regions) < 4:
+    if len(regions) < 3:
         return None
     slope = _slope(hor & comp)
     cells = _place(regions, slope, box)
     if cells is None:
         return None
     cells_t, n_rows, n_cols = cells
-    if n_rows < 2 or n_cols < 2:
+    if not is_table(n_rows, n_cols):
         return None
     return Grid(cells_t, n_rows, n_cols, box, cut, lab.astype(np.int32))
+
+
+def is_table(n_rows: int, n_cols: int) -> bool:
+    """At least 2 x 2 cells; a single row of three or more cells is a table too (the last
+    row of a table carried over to the next page). A box or a pair of boxes is not."""
+    return (n_rows >= 2 and n_cols >= 2) or (n_rows >= 1 and n_cols >= 3)
 
 
 def _slope(hor: np.ndarray) -> float:
@@ -266,6 +272,7 @@ def _crop(gray: np.ndarray, g: Grid, c: GridCell, margin: int) -> tuple[np.ndarr
     whitened). None when the cell is empty (specks only)."""
     b = c.box
     own = g.labels[b.y0 - g.box.y0:b.y1 - g.box.y0, b.x0 - g.box.x0:b.x1 - g.box.x0] == c.label
+    own = cv2.erode(own.view(np.uint8), np.ones((2 * margin // 3 + 1,) * 2, np.uint8)) > 0
     sub = np.where(own, gray[b.y0:b.y1, b.x0:b.x1], 255).astype(np.uint8)
     ink = (sub < min(160, int(np.median(sub)) - 40)).astype(np.uint8)
     n, _, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -295,30 +302,53 @@ def _classes(widths: list[int], heights: list[int], most: int = 3) -> list[int]:
     return min(best[(k, n)] for k in range(1, most + 1) if (k, n) in best)[1]
 
 
+Crop = tuple[tuple[np.ndarray, int, int], int, int]  # (image, page x, page y), grid, label
+
+
 def mosaics(gray: np.ndarray, grids: tuple[Grid, ...], dpi: int) -> tuple[list[np.ndarray], list[_Placed]]:
-    """Every non-empty cell's crop stacked on a few sheets by width, white between: one
-    Tesseract process reads them all, each cell on lines of its own (a process per cell
-    would cost ~0.15 s each)."""
+    """Every non-empty cell's crop on a sheet, for one Tesseract process to read them all
+    (a process per cell would cost ~0.15 s each). A short crop (a row label, one or two
+    words) gets a sheet of its own: stacked among long cells it was misread (`STT` as
+    `STTL`). Longer crops are stacked on a few sheets by width, white between."""
     gap, margin = _gap(dpi), max(4, dpi // 50)
     crops = [(got, k, c.label) for k, g in enumerate(grids) for c in g.cells
              if (got := _crop(gray, g, c, margin)) is not None]
-    crops.sort(key=lambda t: t[0][0].shape[1])
-    if not crops:
-        return [], []
-    starts = _classes([t[0][0].shape[1] for t in crops], [t[0][0].shape[0] + gap for t in crops])
+    is_short = [t[0][0].shape[0] < SHORT_LINE * dpi and t[0][0].shape[1] < SHORT * t[0][0].shape[0]
+                for t in crops]
+    short = [t for t, sh in zip(crops, is_short, strict=True) if sh]
+    long = sorted((t for t, sh in zip(crops, is_short, strict=True) if not sh),
+                  key=lambda t: t[0][0].shape[1])
     sheets: list[np.ndarray] = []
     placed: list[_Placed] = []
-    for a, b in zip(starts, starts[1:] + [len(crops)], strict=True):
-        run = sorted(crops[a:b], key=lambda t: (t[1], t[0][2], t[0][1]))  # page order
-        canvas = np.full((gap + sum(t[0][0].shape[0] + gap for t in run),
-                          max(t[0][0].shape[1] for t in run) + 2 * gap), 255, np.uint8)
-        y = gap
-        for (img, px, py), k, label in run:
-            canvas[y:y + img.shape[0], gap:gap + img.shape[1]] = img
-            placed.append(_Placed(k, label, len(sheets), y, y + img.shape[0], px, py))
-            y += img.shape[0] + gap
-        sheets.append(canvas)
+    runs = [[_whiten(t)] for t in short]
+    if long:
+        starts = _classes([t[0][0].shape[1] for t in long], [t[0][0].shape[0] + gap for t in long])
+        runs += [long[a:b] for a, b in zip(starts, starts[1:] + [len(long)], strict=True)]
+    for run in runs:
+        sheets.append(_stack(sorted(run, key=lambda t: (t[1], t[0][2], t[0][1])), gap,
+                             len(sheets), placed))
     return sheets, placed
+
+
+def _whiten(crop: Crop) -> Crop:
+    """A short crop with its paper noise set white: alone on its sheet, a noisy label was
+    misread (`13` as `KỆ:`). Long crops keep theirs (whitening thinned accents there)."""
+    (img, x, y), k, label = crop
+    img = img.copy()
+    img[img > min(210, int(np.median(img)) - 25)] = 255
+    return (img, x, y), k, label
+
+
+def _stack(run: list[Crop], gap: int, sheet: int, placed: list[_Placed]) -> np.ndarray:
+    """The crops of `run` one under another on a white sheet (their places appended)."""
+    canvas = np.full((gap + sum(t[0][0].shape[0] + gap for t in run),
+                      max(t[0][0].shape[1] for t in run) + 2 * gap), 255, np.uint8)
+    y = gap
+    for (img, px, py), k, label in run:
+        canvas[y:y + img.shape[0], gap:gap + img.shape[1]] = img
+        placed.append(_Placed(k, label, sheet, y, y + img.shape[0], px, py))
+        y += img.shape[0] + gap
+    return canvas
 
 
 def _gap(dpi: int) -> int:
@@ -347,10 +377,6 @@ def read_sheets(sheets: list[np.ndarray], options: OcrOptions,
 
     from PIL import Image
 
-    from .tesseract import read_words
-
-    if len(sheets) == 1:
-        return [(0, w) for w in read_words(sheets[0], options.lang, dpi, 6, options.sauvola)]
     with tempfile.TemporaryDirectory(prefix="vnplans-cells-") as tmp:
         names = []
         for k, sheet in enumerate(sheets):
@@ -363,7 +389,8 @@ def read_sheets(sheets: list[np.ndarray], options: OcrOptions,
 def read_words_pages(listfile: str, lang: str, dpi: int, psm: int,
                      sauvola: bool) -> list[tuple[int, RawWord]]:
     """(page, word) for a Tesseract list file of images: one process, the model loaded
-    once. Same filtering as tesseract.read_words."""
+    once. Same filtering as tesseract.read_words; no inverted-text check (a lone noisy
+    label was read inverted: `13` as `KỆ:`)."""
     import os
 
     import pytesseract
@@ -374,7 +401,8 @@ def read_words_pages(listfile: str, lang: str, dpi: int, psm: int,
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
     _check_lang(lang)
-    config = f"--psm {psm} --dpi {dpi}" + (" -c thresholding_method=2" if sauvola else "")
+    config = f"--psm {psm} --dpi {dpi}" + (
+        " -c thresholding_method=2" if sauvola else "")
     try:
         data = pytesseract.image_to_data(listfile, lang=lang, config=config,
                                          output_type=pytesseract.Output.DICT)
