@@ -14,6 +14,7 @@ from ingest.models import Page
 
 from .flattened import CutTable, Seg, cut_table, find_table
 from .models import Cell, Line, OcrPage, OcrSource, Table, Word
+from .piped import cut_piped, find_piped
 
 _WORD = re.compile(r"\S+")
 
@@ -74,19 +75,31 @@ class _Folded:
 
 
 def flattened_tables(lines: Sequence[Line]) -> tuple[Table, ...]:
-    """Tables found flattened in the page's lines (none when no header is recognisable)."""
+    """Tables found flattened in the page's lines, one cell line per line or one row per
+    line with ` | ` between cells (none when no header is recognisable)."""
     folded = _Folded(lines)
     out: list[Table] = []
     pos = 0
-    while (found := find_table(folded.text, pos)) is not None:
-        cut = cut_table(folded.text, *found)
+    while (cut := _next_table(folded.text, pos)) is not None:
         if cut.rows:
             out.append(_table(cut, folded))
-        pos = max(found[1], found[0] + 1)
+        pos = max(cut.end, cut.first + 1)
     return tuple(out)
 
 
-def _cell(row: int, col: int, segs: Sequence[Seg], folded: _Folded, span: int = 1) -> Cell:
+def _next_table(lines: Sequence[str], pos: int) -> CutTable | None:
+    """The first table of either shape at or after lines[pos]."""
+    cell = find_table(lines, pos)
+    row = find_piped(lines, pos) if any("|" in x for x in lines[pos:]) else None
+    if row is not None and (cell is None or row[0] <= cell[0]):
+        return cut_piped(lines, *row)
+    return cut_table(lines, *cell) if cell is not None else None
+
+
+def _cell(row: int, col: int, segs: Sequence[Seg], folded: _Folded, span: int = 1) -> Cell | None:
+    segs = [s for s in segs if s[2] > s[1]]
+    if not segs:
+        return None
     text = " ".join(folded.text[i][a:b] for i, a, b in segs)
     start, end = folded.page_span(segs[0])[0], folded.page_span(segs[-1])[1]
     return Cell(row, col, text, None, 1, span, start=start, end=end)
@@ -100,9 +113,9 @@ def _table(cut: CutTable, folded: _Folded) -> Table:
     for r, row in enumerate(cut.rows, start=1):
         cells.append(_cell(r, 0, [row.label], folded))
         if row.group:
-            if row.cells[0]:
-                cells.append(_cell(r, 1, row.cells[0], folded, n - 1))
+            cells.append(_cell(r, 1, row.cells[0], folded, n - 1))
             continue
-        cells += [_cell(r, k, segs, folded) for k, segs in enumerate(row.cells, start=1) if segs]
+        cells += [_cell(r, k, segs, folded) for k, segs in enumerate(row.cells, start=1)]
     after = folded.index[cut.first] - 1
-    return Table(tuple(cells), len(cut.rows) + 1, n, None, after_line=after)
+    return Table(tuple(c for c in cells if c is not None), len(cut.rows) + 1, n, None,
+                 after_line=after)

@@ -69,7 +69,8 @@ def column_roles(titles: Sequence[str]) -> dict[str, int]:
         if _NUMBER.match(f):
             roles.setdefault("no", k)
             continue
-        role = next((r for r, words in _ROLES if any(_like(w, f) for w in words)), None)
+        role = next((r for r, words in _ROLES
+                     if any(w in f if r == "unit" else _like(w, f) for w in words)), None)
         if role is not None:
             roles.setdefault(role, k)
     if "lead" not in roles and "unit" in roles:
@@ -132,8 +133,10 @@ def unit_spans(cell: CellText) -> list[tuple[int, int]]:
     units; `Các phòng, đơn vị liên quan` is one: its head nouns share `liên quan`)."""
     text = cell.text
     cuts = {(i, i) for i in cell.line_starts if text[i:i + 1] in _BULLET}
-    cuts |= {(m.start(), m.end()) for m in re.finditer(";", text)}
     folded = fold(text)
+    cuts |= {(i, i) for i in cell.line_starts  # a printed line that starts another unit
+             if i and _named_line(cell, folded, i) and _whole_name(folded[:i])}
+    cuts |= {(m.start(), m.end()) for m in re.finditer(";", text)}
     for m in re.finditer(r",\s*|\s+và\s+", text):
         before = folded[max([b for _, b in cuts if b <= m.start()], default=0):m.start()]
         if _starts_unit(text, folded, m.end()) and _whole_name(before):
@@ -154,6 +157,15 @@ def _starts_unit(text: str, folded: str, i: int) -> bool:
     if plural:
         return bool(_HEAD.match(folded, plural.end()))
     return text[i:i + 1].isupper() and bool(_HEAD.match(folded, i))
+
+
+def _named_line(cell: CellText, folded: str, i: int) -> bool:
+    """The printed line at i starts a unit with its name (`Sở Tài chính`, not the `Sở` a
+    narrow column wrapped after `Văn phòng`)."""
+    end = min([j for j in cell.line_starts if j > i], default=len(folded))
+    head = _HEAD.match(folded, i)
+    return (_starts_unit(cell.text, folded, i) and head is not None
+            and bool(re.search(r"\w", folded[head.end():end])))
 
 
 def _whole_name(folded: str) -> bool:

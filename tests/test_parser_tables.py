@@ -67,6 +67,10 @@ def cell_of(lines: list[str]) -> CellText:
     (["Công an tỉnh, Sở Công Thương, UBND các xã"],
      ["Công an tỉnh", "Sở Công Thương", "UBND các xã"]),
     (["Phòng Quản lý năng lượng - An toàn, phòng"], ["Phòng Quản lý năng lượng - An toàn, phòng"]),
+    (["Văn phòng Sở", "Phòng Kế hoạch"], ["Văn phòng Sở", "Phòng Kế hoạch"]),  # a unit a line
+    (["Văn phòng", "Sở"], ["Văn phòng Sở"]),  # a narrow column wrapped the name
+    (["Ban Biên tập", "Trang TTĐT Sở"], ["Ban Biên tập Trang TTĐT Sở"]),
+    (["Đỗ Văn An", "Vũ Thị Bình"], ["Đỗ Văn An Vũ Thị Bình"]),  # persons are not split (no unit)
     (["-"], []),
 ])
 def test_unit_spans(lines: list[str], units: list[str]) -> None:
@@ -260,3 +264,24 @@ def test_prose_reader_leaves_table_rows() -> None:
     got = [(r.unit, r.role, r.source) for r in rec.responsibilities]
     assert got == [("Văn phòng Sở", "lead", "section"), ("Thanh tra Sở", "lead", "section"),
                    ("Văn phòng", "lead", "table"), ("Ban Biên tập", "lead", "table")]
+
+
+PIPED = """TT | Tên nhiệm vụ | Sở, ngành chủ trì tham mưu | Đơn vị phối hợp thực hiện | Thời gian thực hiện | Ghi chú
+ | (1) | (2) | (3) | (4) | (5)
+1 | Rà soát quy hoạch khoáng sản | Sở Nông nghiệp và Môi trường | Sở Tài chính;
+Sở Xây dựng | Quý II/2026 |
+2 | Kiểm tra khai thác cát | Các Sở, ban, ngành và UBND các xã, phường | Các Sở, ban, ngành và các cơ quan, đơn vị liên quan | Hằng năm |"""
+
+
+def test_piped_table_units() -> None:
+    """A Word table saved a row per line (cells between bars) reads like any other."""
+    duties = table_responsibilities([passthrough(text_page("0" * 64, 0, PIPED))])
+    assert [(r.unit, r.role, r.timing) for r in duties] == [
+        ("Sở Nông nghiệp và Môi trường", "lead", "Quý II/2026"),
+        ("Sở Tài chính", "support", "Quý II/2026"),
+        ("Sở Xây dựng", "support", "Quý II/2026"),
+        ("Các Sở, ban, ngành", "lead", "Hằng năm"),
+        ("UBND các xã, phường", "lead", "Hằng năm"),
+        ("Các Sở, ban, ngành", "support", "Hằng năm"),
+        ("Các cơ quan, đơn vị liên quan", "support", "Hằng năm"),
+    ]

@@ -134,6 +134,17 @@ Tháng 12
 Trên đây là Kế hoạch của Sở Công Thương, đề nghị các phòng, đơn vị nghiêm túc
 triển khai thực hiện."""
 
+# a Word table saved as text: a row per line, cells joined by " | ", a cell's paragraphs on
+# the next lines
+PIPED = """Phụ lục
+TT | Tên nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian thực hiện | Ghi chú
+ | (1) | (2) | (3) | (4) | (5)
+I | Quản lý quy hoạch
+1 | Rà soát quy hoạch khoáng sản | Sở Nông nghiệp và Môi trường | Sở Tài chính;
+Sở Xây dựng | Quý II/2026 |
+2 | Kiểm tra khai thác cát, sỏi trên sông | Công an tỉnh | UBND các xã, phường | Hằng tháng |
+Trên đây là kế hoạch của UBND tỉnh."""
+
 NO_HEADER = """Danh sách thành viên
 Họ và tên
 Năm sinh
@@ -189,6 +200,16 @@ CASES = [
         ("2", "Tổ chức tập huấn cho cán bộ", "Phòng Tổ chức cán bộ", "Quý II"),
         ("3", "Tổng kết, báo cáo kết quả thực hiện", "Văn phòng", "Tháng 12"),
     ]),
+    ("a row per line, cells between bars", PIPED, [
+        ("TT", "Tên nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện",
+         "Ghi chú"),
+        ("(1)", "(2)", "(3)", "(4)", "(5)"),
+        ("I", "Quản lý quy hoạch"),
+        ("1", "Rà soát quy hoạch khoáng sản", "Sở Nông nghiệp và Môi trường",
+         "Sở Tài chính; Sở Xây dựng", "Quý II/2026"),
+        ("2", "Kiểm tra khai thác cát, sỏi trên sông", "Công an tỉnh", "UBND các xã, phường",
+         "Hằng tháng"),
+    ]),
     ("prose after the last row", PROSE_AFTER, [
         ("STT", "Nội dung công việc", "Đơn vị chủ trì", "Thời gian"),
         ("1", "Xây dựng kế hoạch", "Văn phòng", "Quý I"),
@@ -225,8 +246,10 @@ def test_group_row_spans_the_table() -> None:
         (1, 1, 3, "Công tác tuyên truyền"), (4, 1, 3, "Công tác kiểm tra")]
 
 
-@pytest.mark.parametrize("text", [NO_HEADER, NO_TABLE, "", "\n\n", "STT\n1"],
-                         ids=["unrecognised header", "headings only", "empty", "blank", "stub"])
+@pytest.mark.parametrize("text", [
+    NO_HEADER, NO_TABLE, "", "\n\n", "STT\n1",
+    "UBND TỈNH LÀO CAI |  | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ CÔNG THƯƠNG |  | Độc lập",
+], ids=["unrecognised header", "headings only", "empty", "blank", "stub", "piped header block"])
 def test_no_table(text: str) -> None:
     page = page_of(text)
     assert page.tables == () and page.text == text
