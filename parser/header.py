@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
 from .doc import Doc, clean
 from .header_closing import closing
 from .header_fix import repair
@@ -25,10 +27,15 @@ TYPES = {"ke hoach": "KẾ HOẠCH", "quyet dinh": "QUYẾT ĐỊNH", "chi thi":
 MOTTO = re.compile(r"c\S{1,3}g\s+h\S{1,2}a\s+x\S{1,2}\s+h\S{1,2}i|(?:\S+\s+\S+\s*[-–]\s*)?\S+\s+\S+\s*[-–]\s*h\w{2,3}h ph\w{1,3}\b"
                    r"|d\S{1,2}c\s+l\S{1,2}p\W+t\S{1,2}\s+do\b")
 # place: words (or a lone dash, as in "Bà Rịa - Vũng Tàu"), not glued to a code before it
-DATE = re.compile(r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:[ ]{1,2}(?:-|[^\W\d][^\s,\d/:\-]*)){0,5})\s*,\s*ng[a-z]?y\s*(?P<d>\d{1,2})?(?P<dj>[^\d\n]{0,4}?)\s*(?:th[a-z]{1,2}ng|/)\s*(?P<m>\d{1,2})?\s*(?:n[a-z]m|/)\s*(?P<y>\d{4})?")
+_DATE = (r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:[ ]{1,2}(?:-|[^\W\d][^\s,\d/:\-]*)){0,5})\s*,\s*NGAY\s*(?P<d>\d{1,2})?(?P<dj>[^\d\n]{0,4}?)\s*(?:th[a-z]{1,2}ng|/)\s*(?P<m>\d{1,2})?(?P<mj>[^\d\n/]{0,3}?)\s*(?:n[a-z]m|/)\s*(?P<y>\d{4})?")
+DATE = re.compile(_DATE.replace("NGAY", "ng[a-z]?y"))
+DATE_NO_DAY = re.compile(_DATE.replace("NGAY", "(?:ng[a-z]?y)?"))  # OCR lost "ngày" with the blank
 # (ngày/tháng/năm matched loosely: raw OCR reads them "ngdy", "thang", "nim")
-NUMBER = re.compile(r"^[\s|*-]*(?:s[o6]\s*[:.]?\s*|(?=/\s*[a-z]+-))(?P<num>\d+(?:\s*/\s*\d{4}(?=\s*/))?)?(?P<junk>[^/\n]{0,6}?)\s*/\s*(?P<year>\d{4}\s*/\s*)?(?P<sym>[a-z][a-z0-9\-/]*(?:[ ]?-[ ]?[a-z0-9]+)*)")
+NUMBER = re.compile(r"^[\s|*-]*(?:s[o6]\s*[:.]?\s*|(?=/\s*[a-zð]+-))(?P<num>\d+(?:\s*/\s*\d{4}(?=\s*/))?)?(?P<junk>[^/\n]{0,6}?)\s*/\s*(?P<year>\d{4}\s*/\s*)?(?P<sym>[a-zð][a-zð0-9\-/]*(?:[ ]?-[ ]?[a-zð0-9]+)*)")
 HEAD_LINES = 40
+STATE = re.compile(r"c\S{1,3}g\s+h\S{1,2}a\s+x\S{1,2}\s+h\S{1,2}i")  # the motto's first line
+MOTTO_TEXT = "cong hoa xa hoi chu nghia viet nam"
+MOTTO_SCORE = 80
 STAMP_INDENT = 40  # columns: the header's left column starts near the margin
 
 
@@ -79,15 +86,18 @@ def _split_top(doc: Doc, top: list[tuple[int, int, str]]) -> tuple[list[tuple[in
     left: list[tuple[int, int]] = []
     fields: dict[str, Field] = {}
     stamped = _stamp_lines(top)
+    motto = _motto_span(doc, top)
     for i, (a, b, _) in enumerate(top):
-        if i in stamped:
-            continue
+        if i in stamped or motto[0] <= a and b <= motto[1]:
+            continue  # a stamp, or a line inside a motto OCR broke over lines
         f = doc.folded[a:b]
-        m = MOTTO.search(f)
-        cut = m.start() if m else None
+        cut = motto_start(f)
+        if cut is None and a <= motto[0] < b:
+            cut = motto[0] - a
         date = DATE.search(f) or _broken_date(doc, a, b)
-        if date and date.start() > 0 and (cut is None or date.start() < cut):
-            cut = date.start()
+        skip = _place_skip(doc.text[a:b], date) if date else 0
+        if date and date.start() + skip > 0 and (cut is None or date.start() + skip < cut):
+            cut = date.start() + skip
         if date and "place" not in fields:
             fields.update(_date_fields(doc, *_whole_date(doc, a, b, date)))
         if cut is not None and f[:cut].strip(" \t|\xa0"):
@@ -109,9 +119,9 @@ def _top_end(doc: Doc, lines: list[tuple[int, int, str]]) -> int:
 def _broken_date(doc: Doc, a: int, b: int) -> re.Match | None:
     """`Quảng Ngãi, ngày` with `tháng 02 năm 2025` on the next line: matched on the
     flattened text from this line's start, offsets kept relative to the line."""
-    if not re.search(r",\s*ng[a-z]?y\s*\d{0,2}\s*$", doc.folded[a:b]):
+    if not re.search(r",\s*(?:ng[a-z]?y\s*\d{0,2}\s*)?$", doc.folded[a:b]):
         return None
-    joined = DATE.search(doc.flat[a:min(len(doc.flat), b + 40)])
+    joined = DATE_NO_DAY.search(doc.flat[a:min(len(doc.flat), b + 40)])
     return joined if joined and joined.start() < b - a else None
 
 
@@ -123,6 +133,28 @@ def _whole_date(doc: Doc, a: int, b: int, date: re.Match) -> tuple[int, re.Match
         if joined and joined.group("y") and joined.start() == a + date.start():
             return joined.start(), joined
     return a + date.start(), date
+
+
+def motto_start(folded: str) -> int | None:
+    """Where the national motto begins on a (merged) line: by pattern, or by fuzzy match
+    when OCR damaged it (`CỘNG HOÀXÃ !HỦ NGHĨA VIỆT NAM`)."""
+    m = MOTTO.search(folded)
+    if m:
+        return m.start()
+    if len(folded.strip()) < 20:
+        return None
+    found = fuzz.partial_ratio_alignment(MOTTO_TEXT, folded, score_cutoff=MOTTO_SCORE)
+    return found.dest_start if found else None
+
+
+def _motto_span(doc: Doc, top: list[tuple[int, int, str]]) -> tuple[int, int]:
+    """(start, end) in the joined text of the motto's first line, found on the flattened
+    header when OCR broke it over lines (`CỘNG HOÀXÃ` / `!HỦ NGHĨA VIỆT NAM`)."""
+    if not top or any(STATE.search(doc.folded[a:b]) for a, b, _ in top):
+        return (-1, -1)
+    a0, b0 = top[0][0], top[-1][1]
+    found = fuzz.partial_ratio_alignment(MOTTO_TEXT, doc.flat[a0:b0], score_cutoff=MOTTO_SCORE)
+    return (a0 + found.dest_start, a0 + found.dest_end) if found else (-1, -1)
 
 
 def _stamp_lines(top: list[tuple[int, int, str]]) -> set[int]:
@@ -177,13 +209,27 @@ def _date_under_type(doc: Doc, lines: list[tuple[int, int, str]], t: int) -> dic
     return {}
 
 
+def _place_skip(line: str, m: re.Match) -> int:
+    """Characters to skip at the start of the matched place so that it holds only its
+    trailing capitalised words (`Hà Nội`, `Bà Rịa - Vũng Tàu`): a V/v line OCR merged
+    with the date must not lend it `thực hiện thủ tục cấp`."""
+    words = list(re.finditer(r"\S+", line[m.start("place"):m.end("place")]))
+    keep = len(words)
+    while keep > 0 and (words[keep - 1].group()[:1].isupper() or words[keep - 1].group() in "-–"):
+        keep -= 1
+    return words[keep].start() if keep < len(words) else 0
+
+
 def _date_fields(doc: Doc, start: int, m: re.Match) -> dict[str, Field]:
     a, b = start, start + (m.end() - m.start())
     place_end = start + (m.end("place") - m.start())
-    out = {"place": _field(doc, start, place_end)}
+    skip = _place_skip(doc.text[start - m.start():place_end], m)
+    out = {"place": _field(doc, start + skip, place_end)}
     d, mo, y = m.group("d"), m.group("m"), m.group("y")
     if m.group("dj").strip():  # the day is written by hand and unreadable: never guessed
         d = None
+    if m.group("mj").strip():  # so is a month OCR could not read ("tháng È")
+        mo = None
     if d and mo and y and 1 <= int(d) <= 31 and 1 <= int(mo) <= 12:
         out["date"] = Field(f"{int(y):04d}-{int(mo):02d}-{int(d):02d}", doc.span(a, b))
     elif mo and y and 1 <= int(mo) <= 12:
@@ -211,6 +257,8 @@ def _left_block(doc: Doc, left: list[tuple[int, int]], lines: list[tuple[int, in
             out.update(title_field(doc, title_lines(doc, lines, i + 1, first)))
             continue
         text = doc.text[a:b].strip(" \t|\xa0")
+        if re.match(r"\s*s[o6]\s*[:.,]", f):
+            continue  # a number line OCR garbled past reading
         if _capitals(text) and not n or n and names:
             _add_agency_line(doc, names, a, b)
     out.update(_agencies(doc, names))
@@ -258,7 +306,7 @@ def _number(doc: Doc, a: int, n: re.Match) -> dict[str, Field]:
     from .acts import canonical
 
     s0, s1 = a + n.start("sym"), a + n.end("sym")
-    symbol = canonical(n.group("sym"), doc.text[s0:s1])
+    symbol = canonical(n.group("sym"), doc.text[s0:s1].replace("Ð", "Đ"))  # OCR's Eth for Đ
     out = {"symbol": Field(symbol, doc.span(s0, s1))}
     junk = n.group("junk").strip()
     if not n.group("num") and re.fullmatch(r"[0-9ilo|]{1,5}", junk):  # OCR: "II" for 11, "O5" for 05

@@ -46,7 +46,7 @@ def title_lines(doc: Doc, lines: list[tuple[int, int, str]], start: int,
             continue
         if _ends_title(doc, parts, a, b, f, blank):
             break
-        parts.append(_first_cell(a, text))
+        parts.append(_before_date(doc, *_first_cell(a, text)))
         if len(parts) >= MAX_TITLE_LINES:
             break
     return parts
@@ -55,6 +55,16 @@ def title_lines(doc: Doc, lines: list[tuple[int, int, str]], start: int,
 def _first_cell(a: int, text: str) -> tuple[int, int]:
     found = cells(text)
     return (a + found[0][0], a + found[0][1]) if found else (a, a + len(text))
+
+
+def _before_date(doc: Doc, a: int, b: int) -> tuple[int, int]:
+    """A V/v line OCR merged with the date or motto beside it keeps only its own words."""
+    from .header import DATE, motto_start
+
+    f = doc.folded[a:b]
+    date = DATE.search(f)
+    cuts = [c for c in (date.start() if date else None, motto_start(f)) if c]
+    return (a, a + min(cuts)) if cuts else (a, b)
 
 
 def _ends_title(doc: Doc, parts: list[tuple[int, int]], a: int, b: int, f: str, blank: bool) -> bool:
@@ -79,7 +89,7 @@ def _opener(text: str, folded: str) -> bool:
 
 def title_field(doc: Doc, parts: list[tuple[int, int]]) -> dict[str, Field]:
     value = clean(" ".join(doc.text[a:b].replace("|", " ") for a, b in parts))
-    value = re.sub(r"^(?:về việc|v/v)\s*:?\s+", "", value, flags=re.IGNORECASE)
+    value = re.sub(r"^(?:về\s*việc|v/v)\s*:?\s*", "", value, flags=re.IGNORECASE)
     if not value:
         return {}
     return {"title": Field(value, doc.span(parts[0][0], parts[-1][1]))}

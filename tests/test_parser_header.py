@@ -371,3 +371,34 @@ def test_ocr_recipient_specks_dropped_but_text_kept() -> None:
     text = "Nơi nhận:\n- Các phòng: Quản lý đất đai; Khoáng sản;\n- Đ/c GĐ; PGĐ 3;\n- Lưu: VT.\n"
     assert [r.value for r in parse_text(text).header.recipients] == [  # a text page: as printed
         "Các phòng: Quản lý đất đai; Khoáng sản", "Đ/c GĐ; PGĐ 3", "Lưu: VT"]
+
+
+# Tesseract on a low-resolution scan: the motto broken over two lines, the number line
+# garbled past reading, the V/v run into the date beside it, Eth for Đ, "Vềviệc" glued
+OCR_BROKEN_MOTTO = """BỘ TÀI CHÍNH
+CỘNG HOÀXÃ
+!HỦ NGHĨA VIỆT NAM
+Độc lập -
+Tự do - Hạnh phúc
+số,” 6 ŸBTC-QLG :
+V/v hướng dẫn thủ tục cấp Hà Nội, ngày: tháng:- năm 2026
+Kính gửi: Các bộ, ngành
+"""
+
+
+@pytest.mark.parametrize("text,field,value", [
+    (OCR_BROKEN_MOTTO, "agency", "BỘ TÀI CHÍNH"),
+    (OCR_BROKEN_MOTTO, "place", "Hà Nội"),  # not "hướng dẫn thủ tục cấp Hà Nội"
+    (OCR_BROKEN_MOTTO, "date_partial", "2026"),
+    (OCR_BROKEN_MOTTO, "title", "hướng dẫn thủ tục cấp"),
+    ("ỦY BAN NHÂN DÂN\nTỈNH X\nsố:\n/QÐ-UBND\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+     "X, ngày 03 tháng È năm 2026\nQUYẾT ĐỊNH\nVềviệc giao đất\n", "symbol", "QĐ-UBND"),
+    ("ỦY BAN NHÂN DÂN\nTỈNH X\nsố:\n/QÐ-UBND\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+     "X, ngày 03 tháng È năm 2026\nQUYẾT ĐỊNH\nVềviệc giao đất\n", "date_partial", "2026"),
+    ("ỦY BAN NHÂN DÂN\nTỈNH X\nsố:\n/QÐ-UBND\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+     "X, ngày 03 tháng È năm 2026\nQUYẾT ĐỊNH\nVềviệc giao đất\n", "title", "giao đất"),
+    ("UBND TỈNH X\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố:⁄44 /CT-UBND\nQuảng Ngãi,\ntháng 5 năm 2021\nCHỈ THỊ\nVề thi\n",
+     "date_partial", "2021-05"),  # "ngày" lost with the handwritten day
+])
+def test_ocr_damage(text: str, field: str, value: str) -> None:
+    assert getattr(parse_text(text).header, field).value == value
