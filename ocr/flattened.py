@@ -31,6 +31,7 @@ _TITLE_VOCAB = re.compile(
     r"thuc hien|so luong|dia diem|ten)\b")
 
 Seg = tuple[int, int, int]  # (line index, start, end) of a piece of text in the given lines
+_NEVER = 1e9  # cost of what cannot be (an empty line inside a cell)
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,8 @@ def _titles(lines: Sequence[str], h: int, j: int) -> tuple[list[list[Seg]], list
 def _start_cost(lines: Sequence[str], i: int) -> float:
     """How unlikely lines[i] is to begin a new cell."""
     line, prev = lines[i], (lines[i - 1] if i else None)
+    if not line:  # an empty cell kept as an empty line (a DOCX table): always a cell
+        return 0.0
     if line[:1] in "-+•":
         before = next((x for x in reversed(lines[:i]) if x[:1] in "-+•" or x[:1].isupper()), "")
         return 1.0 if before[:1] in "-+•" else 0.0
@@ -228,12 +231,18 @@ State = tuple[int, int, int]  # (lines consumed, last column filled, pass over t
 
 
 def _seg_costs(lines: Sequence[str], i: int, cap: int | None, dashed: bool | None) -> list[float]:
-    """Cost of one cell holding lines[i:j], for every j > i (built up line by line)."""
+    """Cost of one cell holding lines[i:j], for every j > i (built up line by line); an
+    empty line is an empty cell of its own."""
+    if not lines[i]:
+        return [0.0] + [_NEVER] * (len(lines) - i - 1)
     bullet = lines[i][:1] in "-+•"
     c = _fit_cost(lines[i], cap) + (0.8 if dashed is not None and bullet != dashed else 0.0)
     out = [c]  # a column's cells usually do (or do not) start with a dash
     for j in range(i + 1, len(lines)):
         a, b = lines[j - 1], lines[j]
+        if not b:
+            out += [_NEVER] * (len(lines) - j)
+            break
         c += _fit_cost(b, cap) + _join_cost(a, b) + _underfull(a, b, cap)
         c += 1.0 if b[:1] in "-+•" and not bullet else 0.0
         out.append(c)
@@ -370,7 +379,7 @@ def _dashed(segmented: list[list[list[str]]]) -> list[bool] | None:
     """Per column, whether most of its cells start with a dash (lists of units)."""
     if len(segmented) < 3:
         return None
-    starts = [[c[0][:1] in "-+•" for c in row if c] for row in zip(*segmented, strict=True)]
+    starts = [[c[0][:1] in "-+•" for c in row if c and c[0]] for row in zip(*segmented, strict=True)]
     return [sum(x) > len(x) / 2 for x in starts]
 
 

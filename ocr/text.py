@@ -44,16 +44,19 @@ def page_from_text(page: Page) -> OcrPage:
 
 
 class _Folded:
-    """The page's non-blank lines with whitespace folded (what the table finder reads),
-    and the way back from a piece of a folded line to page offsets."""
+    """The page's lines with whitespace folded (what the table finder reads), blank ones
+    left out unless they are rare, and the way back from a piece of a folded line to page
+    offsets."""
 
     def __init__(self, lines: Sequence[Line]) -> None:
         self.index: list[int] = []  # folded line -> page line
         self.words: list[list[tuple[int, int]]] = []  # per folded line, its words' page spans
         self.text: list[str] = []
+        blank = sum(not ln.text.strip() for ln in lines)
+        keep = blank < 0.15 * len(lines)  # rare blank lines are empty cells (DOCX), not spacing
         for i, ln in enumerate(lines):
             spans = [(ln.start + m.start(), ln.start + m.end()) for m in _WORD.finditer(ln.text)]
-            if spans:
+            if spans or keep:
                 self.index.append(i)
                 self.words.append(spans)
                 self.text.append(" ".join(_WORD.findall(ln.text)))

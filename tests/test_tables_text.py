@@ -145,6 +145,36 @@ Sở Xây dựng | Quý II/2026 |
 2 | Kiểm tra khai thác cát, sỏi trên sông | Công an tỉnh | UBND các xã, phường | Hằng tháng |
 Trên đây là kế hoạch của UBND tỉnh."""
 
+# a DOCX table as the loader gives it: a line per cell, an empty cell an empty line
+DOCX_CELLS = """II. NHIỆM VỤ CỤ THỂ
+STT
+Nội dung công việc
+Đơn vị chủ trì
+Đơn vị phối hợp
+Thời gian hoàn thành
+1
+Tổ chức tuyên truyền, phổ biến các quy định mới về an toàn hóa chất tới các doanh nghiệp.
+Phòng Kỹ thuật an toàn - Môi trường
+Văn phòng Sở; Thanh tra Sở
+Quý II/2026
+2
+Cập nhật tin bài trên Trang thông tin điện tử của Sở.
+Văn phòng Sở
+
+Thường xuyên
+3
+Kiểm tra việc chấp hành pháp luật về hóa chất.
+Thanh tra Sở
+Phòng Kỹ thuật an toàn - Môi trường
+Tháng 9/2026
+III. TỔ CHỨC THỰC HIỆN
+1. Các phòng, đơn vị thuộc Sở triển khai thực hiện.
+2. Văn phòng Sở tổng hợp, báo cáo kết quả.
+3. Thanh tra Sở theo dõi, kiểm tra.
+4. Giao Phòng Kỹ thuật an toàn - Môi trường đôn đốc.
+5. Kế hoạch có hiệu lực kể từ ngày ký.
+6. Trong quá trình thực hiện, nếu có vướng mắc thì báo cáo Giám đốc Sở."""
+
 NO_HEADER = """Danh sách thành viên
 Họ và tên
 Năm sinh
@@ -210,6 +240,16 @@ CASES = [
         ("2", "Kiểm tra khai thác cát, sỏi trên sông", "Công an tỉnh", "UBND các xã, phường",
          "Hằng tháng"),
     ]),
+    ("a DOCX cell per line, an empty cell", DOCX_CELLS, [
+        ("STT", "Nội dung công việc", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian hoàn thành"),
+        ("1", "Tổ chức tuyên truyền, phổ biến các quy định mới về an toàn hóa chất tới các "
+         "doanh nghiệp.", "Phòng Kỹ thuật an toàn - Môi trường", "Văn phòng Sở; Thanh tra Sở",
+         "Quý II/2026"),
+        ("2", "Cập nhật tin bài trên Trang thông tin điện tử của Sở.", "Văn phòng Sở",
+         "Thường xuyên"),
+        ("3", "Kiểm tra việc chấp hành pháp luật về hóa chất.", "Thanh tra Sở",
+         "Phòng Kỹ thuật an toàn - Môi trường", "Tháng 9/2026"),
+    ]),
     ("prose after the last row", PROSE_AFTER, [
         ("STT", "Nội dung công việc", "Đơn vị chủ trì", "Thời gian"),
         ("1", "Xây dựng kế hoạch", "Văn phòng", "Quý I"),
@@ -237,6 +277,14 @@ def test_cell_spans_cover_their_lines(name: str, text: str, expected: list) -> N
     for cell in page.tables[0].cells:
         under = page.text[cell.start:cell.end]
         assert under.split() == cell.text.split(), cell
+
+
+def test_empty_docx_cell_keeps_its_column() -> None:
+    """Regression: an empty cell (an empty line in DOCX text) shifted the timing into the
+    supporting units' column."""
+    (table,) = page_of(DOCX_CELLS).tables
+    row = {c.col: c.text for c in table.rows()[2]}
+    assert 3 not in row and row[4] == "Thường xuyên"
 
 
 def test_group_row_spans_the_table() -> None:
