@@ -90,10 +90,12 @@ def rule_masks(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                                 block, 12)
     lh, lv = max(25, w // H_KERNEL), max(25, h // V_KERNEL)
     gap = max(4, w // 250)
-    hor = cv2.dilate(ink, np.ones((3, 1), np.uint8))
+    hor = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((1, 5), np.uint8))  # pin-holes
+    hor = cv2.dilate(hor, np.ones((3, 1), np.uint8))
     hor = cv2.morphologyEx(hor, cv2.MORPH_OPEN, np.ones((1, lh), np.uint8))
     hor = cv2.morphologyEx(hor, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
-    ver = cv2.dilate(ink, np.ones((1, 3), np.uint8))
+    ver = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((5, 1), np.uint8))
+    ver = cv2.dilate(ver, np.ones((1, 3), np.uint8))
     ver = cv2.morphologyEx(ver, cv2.MORPH_OPEN, np.ones((lv, 1), np.uint8))
     ver = cv2.morphologyEx(ver, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8))
     return hor, ver
@@ -225,9 +227,10 @@ def _place(regions: list[tuple[int, int, int, int, int]], slope: float,
     clustered edge positions; a region spanning several rows or columns is merged."""
     edges = []
     for lab, x, y, bw, bh in regions:
-        cx, cy = x + bw / 2, y + bh / 2
-        dy, dx = slope * cx, -slope * cy
-        edges.append((lab, x + dx, y + dy, x + bw + dx, y + bh + dy, (x, y, bw, bh)))
+        cx, cy = x + bw / 2, y + bh / 2  # a skewed cell's box overshoots its edges
+        dy, dx, ey, ex = -slope * cx, slope * cy, abs(slope) * bw / 2, abs(slope) * bh / 2
+        edges.append((lab, x + ex + dx, y + ey + dy, x + bw - ex + dx, y + bh - ey + dy,
+                      (x, y, bw, bh)))
     small = min(min(e[3] - e[1], e[4] - e[2]) for e in edges)
     tol = float(np.clip(0.3 * small, 6, 40))
     ys = _clusters([v for e in edges for v in (e[2], e[4])], tol)
