@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from .doc import Doc, clean, fold
 from .models import Field
 
@@ -58,10 +60,11 @@ class _Block:
 
 
 def closing(doc: Doc) -> dict[str, Any]:
-    first = re.search(rf"(?m)^[ \t]*{NOI}[ \t]*:?", doc.folded) or _signature_line(doc)
+    first = re.search(rf"(?m)^[ \t]*{NOI}[ \t]*:?", doc.folded) or _damaged_label(doc) or _signature_line(doc)
     if not first:  # later Nơi nhận belong to forms in the appendices
         return {}
     block = _Block()
+    ocr = _ocr(doc, first.start())
     lines = [ln for ln in doc.lines() if ln[0] >= first.start()][:MAX_LINES]
     for n, (a, _, text) in enumerate(lines):
         if n == 0:
@@ -72,11 +75,20 @@ def closing(doc: Doc) -> dict[str, Any]:
             if block.name:
                 break
             continue
-        for ca, cb in _split_tail(text):
+        for ca, cb in _split_tail(text, ocr):
             _cell(doc, block, a + ca, a + cb, text[ca:cb])
         if block.name and block.list_done or block.ended:
             break
     return _fields(doc, block)
+
+
+def _damaged_label(doc: Doc) -> re.Match | None:
+    """`Nơi nhận:` as OCR damaged it (`Mới nhận:`, `Với nhận:`): two words, each one edit
+    from the label's, a colon, and a recipient item on the next line."""
+    for m in re.finditer(r"(?m)^[ \t]*(\w{2,4})[ \t]*(nh\w{1,3})[ \t]*:(?=.*\n\s*[-–~]\s)", doc.folded):
+        if Levenshtein.distance(m.group(1), "noi") <= 1 and Levenshtein.distance(m.group(2), "nhan") <= 1:
+            return m
+    return None
 
 
 def _signature_line(doc: Doc) -> re.Match | None:
@@ -85,15 +97,18 @@ def _signature_line(doc: Doc) -> re.Match | None:
     return re.search(r"(?m)^(?=.*\b(?:kt|tm|tl)\s*\.\s*[^\W\d].*\n\s*[-–~]\s)", doc.folded)
 
 
-def _split_tail(text: str) -> list[tuple[int, int]]:
+def _split_tail(text: str, ocr: bool = False) -> list[tuple[int, int]]:
     """Cells, with a capitals tail cut off an item OCR merged it into (`- UBND tỉnh ; PHÓ
     TRƯỞNG BAN`: one space apart, no gap)."""
     out = []
     for a, b in cells(text):
         tail = CAPS_TAIL.search(text[a:b])
+        name = re.search(rf";\s*({NAME})\s*$", text[a:b]) if ocr and ITEM.match(text[a:b]) else None
         if tail and (tail.group(1) or ITEM.match(text[a:b]) and _title_tail(text[a:b], tail)
                      and _signer_like(fold(tail.group(0).strip()))):
             out += [(a, a + tail.start()), (a + tail.start(), b)]
+        elif name and len(name.group(1).split()) >= 3:  # OCR: "- Ban Dân vận; Đặng Văn Minh"
+            out += [(a, a + name.start(1)), (a + name.start(1), b)]
         else:
             out.append((a, b))
     return out

@@ -402,3 +402,14 @@ Kính gửi: Các bộ, ngành
 ])
 def test_ocr_damage(text: str, field: str, value: str) -> None:
     assert getattr(parse_text(text).header, field).value == value
+
+
+def test_ocr_damaged_label_and_name_after_item() -> None:
+    """`Với nhận:` is the Nơi nhận label one letter off; the signer's name OCR merged into
+    an item after its ';' (an OCR page only: on a text page it would stay in the item)."""
+    text = ("CHỈ THỊ\nVề thi cử\nNội dung./.\n\nVới nhận: CHỦ TỊCH\n- Văn phòng Chính phủ;\n"
+            "- Ban Dân vận Tỉnh ủy; Đặng Văn Minh\n- Lưu: VT, KGVX.\n")
+    h = _ocr_record(text).header
+    assert (h.signer_title.value, h.signer_name.value) == ("CHỦ TỊCH", "Đặng Văn Minh")
+    assert [r.value for r in h.recipients] == ["Văn phòng Chính phủ", "Ban Dân vận Tỉnh ủy", "Lưu: VT, KGVX"]
+    assert parse_text(text).header.signer_name.value is None
