@@ -51,17 +51,18 @@ class _Block:
         m = ITEM.match(text)
         if m:
             self.recips.append([(a + m.end(), b)])
-        elif self.recips and not doc.text[:self.recips[-1][-1][1]].rstrip().endswith((";", ".")):
+        elif self.recips and not doc.text[slice(*self.recips[-1][-1])].rstrip().endswith((";", ".")):
             self.recips[-1].append((a, b))  # the item runs on to this line
         else:
             return
-        if re.match(r"\s*[-–+•]?\s*l[uư]u\b", doc.folded[a:b]):
+        if re.match(r"\s*[-–+•~]?\s*luu\b", doc.folded[a:b]):
             self.list_done = True
 
 
 def closing(doc: Doc) -> dict[str, Any]:
+    # the first label: later ones belong to forms in the appendices
     first = re.search(rf"(?m)^[ \t]*{NOI}[ \t]*:?", doc.folded) or _damaged_label(doc) or _signature_line(doc)
-    if not first:  # later Nơi nhận belong to forms in the appendices
+    if not first:
         return {}
     block = _Block()
     ocr = _ocr(doc, first.start())
