@@ -207,6 +207,14 @@ def _rows(table: Table) -> list[_Row]:
     return out
 
 
+def _title_row(row: _Row) -> bool:
+    """A row that may be a header: no group row, no row number, only short cells (a data
+    row's task or units may well contain title words)."""
+    label = row.cells.get(0)
+    numbered = label is not None and re.fullmatch(r"\s*\d{1,3}\s*[.)]?\s*", label.text)
+    return not row.group and not numbered and all(len(c.text) <= 60 for c in row.cells.values())
+
+
 def _group_title(page: RestoredPage, row: _Row) -> str:
     widest = max(row.cells.values(), key=lambda c: (c.col_span, len(c.text)))
     return clean(cell_text(page, widest).text) or clean(widest.text)
@@ -237,6 +245,8 @@ class _Reader:
     def _header(self, page: RestoredPage, table: Table, rows: list[_Row]) -> int | None:
         """Index of the first body row (after the header), None for a table of no tasks."""
         for r, row in enumerate(rows[:3]):
+            if not _title_row(row):
+                continue
             titles = [row.cells[c].text if c in row.cells else "" for c in range(table.n_cols)]
             roles = column_roles(titles)
             if _task_table(roles):

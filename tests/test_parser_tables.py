@@ -285,3 +285,23 @@ def test_piped_table_units() -> None:
         ("Các Sở, ban, ngành", "support", "Hằng năm"),
         ("Các cơ quan, đơn vị liên quan", "support", "Hằng năm"),
     ]
+
+
+def test_continued_table_rows_are_not_a_header() -> None:
+    """Regression (004 rendered and OCRed): on the next page, a data row whose cells hold
+    title words (`nội dung`, `đơn vị`) was taken for a header and shifted the columns."""
+    first = _ocr_page(0, [
+        [(0, 1, "STT"), (1, 1, "Nội dung"), (2, 1, "Đơn vị chủ trì"), (3, 1, "Đơn vị phối hợp"),
+         (4, 1, "Thời gian")],
+        [(0, 1, "1"), (1, 1, "Xây dựng kế hoạch"), (2, 1, "Văn phòng"), (3, 1, "Thanh tra Sở"),
+         (4, 1, "Quý I")],
+    ], 5)
+    second = _ocr_page(1, [
+        [(0, 1, "II"), (1, 4, "Nhóm việc thứ hai")],
+        [(0, 1, "2"), (1, 1, "Rà soát nội dung công việc"), (2, 1, "Văn phòng"),
+         (3, 1, "- Các phòng, đơn vị liên quan"), (4, 1, "Thường xuyên")],
+    ], 5)
+    duties = table_responsibilities([passthrough(first), passthrough(second)])
+    assert [(r.unit, r.role, r.group) for r in duties if r.span.page == 1] == [
+        ("Văn phòng", "lead", "Nhóm việc thứ hai"),
+        ("Các phòng, đơn vị liên quan", "support", "Nhóm việc thứ hai")]
