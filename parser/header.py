@@ -257,12 +257,25 @@ def _left_block(doc: Doc, left: list[tuple[int, int]], lines: list[tuple[int, in
             out.update(title_field(doc, title_lines(doc, lines, i + 1, first)))
             continue
         text = doc.text[a:b].strip(" \t|\xa0")
-        if re.match(r"\s*s[o6]\s*[:.,]", f):
-            continue  # a number line OCR garbled past reading
+        if re.match(r"\s*s[o6]\s*[:.,]", f):  # a number line OCR garbled past reading
+            out.update(_symbol_only(doc, a, b) if "symbol" not in out else {})
+            continue
         if _capitals(text) and not n or n and names:
             _add_agency_line(doc, names, a, b)
     out.update(_agencies(doc, names))
     return out
+
+
+def _symbol_only(doc: Doc, a: int, b: int) -> dict[str, Field]:
+    """The agency code from a garbled number line (`số,” 6 ŸBCT-ATMT`: the slash read
+    as a letter): its last capitals-with-hyphen code, flagged for a check."""
+    codes = list(re.finditer(r"[A-ZĐ]{2,}(?:-[A-ZĐ0-9]+)+\b", doc.text[a:b]))
+    if not codes:
+        return {}
+    m = codes[-1]
+    span = doc.span(a + m.start(), a + m.end())
+    return {"symbol": Field(m.group(), span, 0.5, "read from a garbled number line: check the scan"),
+            "number": Field(None, span, 0.0, "number unreadable")}
 
 
 def _caps_reference(text: str) -> bool:

@@ -413,3 +413,8 @@ def test_ocr_damaged_label_and_name_after_item() -> None:
     assert (h.signer_title.value, h.signer_name.value) == ("CHỦ TỊCH", "Đặng Văn Minh")
     assert [r.value for r in h.recipients] == ["Văn phòng Chính phủ", "Ban Dân vận Tỉnh ủy", "Lưu: VT, KGVX"]
     assert parse_text(text).header.signer_name.value is None
+
+
+def test_symbol_from_garbled_number_line() -> None:
+    h = parse_text(OCR_BROKEN_MOTTO).header
+    assert (h.symbol.value, h.number.value) == ("BTC-QLG", None) and h.symbol.confidence < 0.8
