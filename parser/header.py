@@ -25,15 +25,17 @@ TYPES = {"ke hoach": "KẾ HOẠCH", "quyet dinh": "QUYẾT ĐỊNH", "chi thi":
          "giay chung nhan": "GIẤY CHỨNG NHẬN", "quy dinh": "QUY ĐỊNH", "cong van": "CÔNG VĂN",
          "bien ban": "BIÊN BẢN", "de an": "ĐỀ ÁN", "phuong an": "PHƯƠNG ÁN", "ket luan": "KẾT LUẬN"}
 MOTTO = re.compile(r"c\S{1,3}g\s+h\S{1,2}a\s+x\S{1,2}\s+h\S{1,2}i|(?:\S+\s+\S+\s*[-–]\s*)?\S+\s+\S+\s*[-–]\s*h\w{2,3}h ph\w{1,3}\b"
-                   r"|d\S{1,2}c\s+l\S{1,2}p\W+t\S{1,2}\s+do\b")
+                   r"|d\S{1,2}c\s+l\S{1,2}p\W+t\S{1,2}\s+do\b"
+                   r"|d\S{1,2}ng\s+c\S{1,3}ng\s+s\S{1,2}n\s+vi\S{1,2}t\s+nam")  # party documents
 # place: words (or a lone dash, as in "Bà Rịa - Vũng Tàu"), not glued to a code before it
 _DATE = (r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:[ ]{1,2}(?:-|[^\W\d][^\s,\d/:\-]*)){0,5})\s*,\s*NGAY\s*(?P<d>\d{1,2})?(?P<dj>[^\d\n]{0,4}?)\s*(?:th[a-z]{1,2}ng|/)\s*(?P<m>\d{1,2})?(?P<mj>[^\d\n/]{0,3}?)\s*(?:n[a-z]m|/)\s*(?P<y>\d{4})?")
 DATE = re.compile(_DATE.replace("NGAY", "ng[a-z]?y"))
 DATE_NO_DAY = re.compile(_DATE.replace("NGAY", "(?:ng[a-z]?y)?"))  # OCR lost "ngày" with the blank
 # (ngày/tháng/năm matched loosely: raw OCR reads them "ngdy", "thang", "nim")
+PARTY_NUMBER = re.compile(r"^[\s|*-]*s[o6]\s*[:.]?\s*(?P<num>\d+)?\s*-\s*(?P<sym>[a-zđ]{1,5}\s*/\s*[a-zđ]{1,5})\b")  # 12-KH/TU
 NUMBER = re.compile(r"^[\s|*-]*(?:s[o6]\s*[:.]?\s*|(?=/\s*[a-zð]+-))(?P<num>\d+(?:\s*/\s*\d{4}(?=\s*/))?)?(?P<junk>[^/\n]{0,6}?)\s*/\s*(?P<year>\d{4}\s*/\s*)?(?P<sym>[a-zð][a-zð0-9\-/]*(?:[ ]?-[ ]?[a-zð0-9]+)*)")
 HEAD_LINES = 40
-STATE = re.compile(r"c\S{1,3}g\s+h\S{1,2}a\s+x\S{1,2}\s+h\S{1,2}i")  # the motto's first line
+STATE = re.compile(r"c\S{1,3}g\s+h\S{1,2}a\s+x\S{1,2}\s+h\S{1,2}i|d\S{1,2}ng\s+c\S{1,3}ng\s+s\S{1,2}n")  # motto line
 MOTTO_TEXT = "cong hoa xa hoi chu nghia viet nam"
 MOTTO_SCORE = 80
 STAMP_INDENT = 40  # columns: the header's left column starts near the margin
@@ -217,6 +219,8 @@ def _place_skip(line: str, m: re.Match) -> int:
     keep = len(words)
     while keep > 0 and (words[keep - 1].group()[:1].isupper() or words[keep - 1].group() in "-–"):
         keep -= 1
+    if 2 <= keep < len(words) and words[keep - 2].group()[:1].isupper():
+        keep -= 2  # the unit before the name: "Thành phố Hồ Chí Minh", "Thị xã Sơn Tây"
     return words[keep].start() if keep < len(words) else 0
 
 
@@ -246,6 +250,10 @@ def _left_block(doc: Doc, left: list[tuple[int, int]], lines: list[tuple[int, in
     numbers = [(a, b, n) for a, b in left if (n := NUMBER.search(doc.folded[a:b]))]
     for a, b in left:
         f = doc.folded[a:b]
+        party = PARTY_NUMBER.search(f)
+        if party and "symbol" not in out:
+            out.update(_party_number(doc, a, party))
+            continue
         n = NUMBER.search(f)
         if n and not (len(numbers) > 1 and _caps_reference(doc.text[a:b])):
             out.update(_number(doc, a, n))
@@ -276,6 +284,17 @@ def _symbol_only(doc: Doc, a: int, b: int) -> dict[str, Field]:
     span = doc.span(a + m.start(), a + m.end())
     return {"symbol": Field(m.group(), span, 0.5, "read from a garbled number line: check the scan"),
             "number": Field(None, span, 0.0, "number unreadable")}
+
+
+def _party_number(doc: Doc, a: int, m: re.Match) -> dict[str, Field]:
+    """`Số 12-KH/TU` (party documents): number 12, symbol KH/TU."""
+    s0, s1 = a + m.start("sym"), a + m.end("sym")
+    out = {"symbol": Field(re.sub(r"\s+", "", doc.text[s0:s1]).upper(), doc.span(s0, s1))}
+    if m.group("num"):
+        out["number"] = Field(m.group("num"), doc.span(a + m.start("num"), a + m.end("num")))
+    else:
+        out["number"] = Field(None, doc.span(a + m.start(), s0), 1.0, "number left blank")
+    return out
 
 
 def _caps_reference(text: str) -> bool:

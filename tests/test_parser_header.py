@@ -418,3 +418,17 @@ def test_ocr_damaged_label_and_name_after_item() -> None:
 def test_symbol_from_garbled_number_line() -> None:
     h = parse_text(OCR_BROKEN_MOTTO).header
     assert (h.symbol.value, h.number.value) == ("BTC-QLG", None) and h.symbol.confidence < 0.8
+
+
+@pytest.mark.parametrize("text,field,value", [
+    ("ĐẢNG BỘ TỈNH LÀO CAI          ĐẢNG CỘNG SẢN VIỆT NAM\nBAN THƯỜNG VỤ\n*\nSố 51-KH/TU      Lào Cai, ngày 3 tháng 4 năm 2024\n"
+     "KẾ HOẠCH\nthực hiện Nghị quyết\n", "symbol", "KH/TU"),
+    ("ĐẢNG BỘ TỈNH LÀO CAI          ĐẢNG CỘNG SẢN VIỆT NAM\nBAN THƯỜNG VỤ\n*\nSố 51-KH/TU      Lào Cai, ngày 3 tháng 4 năm 2024\n"
+     "KẾ HOẠCH\nthực hiện Nghị quyết\n", "number", "51"),
+    ("ĐẢNG BỘ TỈNH LÀO CAI          ĐẢNG CỘNG SẢN VIỆT NAM\nBAN THƯỜNG VỤ\n*\nSố 51-KH/TU      Lào Cai, ngày 3 tháng 4 năm 2024\n"
+     "KẾ HOẠCH\nthực hiện Nghị quyết\n", "agency", "BAN THƯỜNG VỤ"),
+    ("UBND THÀNH PHỐ HỒ CHÍ MINH       CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ CÔNG THƯƠNG\nSố: 5/KH-SCT     Thành phố Hồ Chí Minh, ngày 2 tháng 3 năm 2024\n"
+     "KẾ HOẠCH\nThử\n", "place", "Thành phố Hồ Chí Minh"),
+])
+def test_party_documents_and_city_places(text: str, field: str, value: str) -> None:
+    assert getattr(parse_text(text).header, field).value == value
