@@ -30,6 +30,13 @@ _TITLE_VOCAB = re.compile(
     r"ghi chu|don vi|co quan|ket qua|san pham|kinh phi|tien do|hoat dong|trach nhiem|"
     r"thuc hien|so luong|dia diem|ten)\b")
 
+# how typical titles begin: in a header typed in capitals, a line that begins otherwise
+# goes on with the title above it (`ĐƠN VỊ CHỦ` / `TRÌ`)
+_TITLE_HEAD = re.compile(
+    r"(stt|tt|so tt|noi dung|nhiem vu|ten|don vi|co quan|thoi gian|thoi han|ghi chu|ket qua|"
+    r"san pham|kinh phi|tien do|dia diem|hoat dong|so luong|ho va ten|chuc vu|muc tieu|"
+    r"chi tieu|hinh thuc|linh vuc|du kien|nguon|phan cong|trach nhiem)\b")
+
 Seg = tuple[int, int, int]  # (line index, start, end) of a piece of text in the given lines
 _NEVER = 1e9  # cost of what cannot be (an empty line inside a cell)
 
@@ -168,11 +175,28 @@ def _table_end(lines: Sequence[str], j: int) -> int:
 
 
 def _pieces(line: str, i: int) -> list[Seg]:
-    """A header line cut where a capitalised word starts a new title."""
+    """A header line cut where a new title starts: at a capitalised word, or in a line of
+    capitals (where every word is one) at a typical title's first words."""
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
-    starts = [k for k, (a, b) in enumerate(words) if k == 0 or _title_word(line[a:b])]
+    if _capitals(line):
+        rest = [fold(line[a:]) for a, _ in words]
+        starts = [k for k, r in enumerate(rest) if k == 0 or _TITLE_HEAD.match(r)]
+    else:
+        starts = [k for k, (a, b) in enumerate(words) if k == 0 or _title_word(line[a:b])]
     ends = starts[1:] + [len(words)]
     return [(i, words[a][0], words[b - 1][1]) for a, b in zip(starts, ends, strict=True)]
+
+
+def _capitals(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) > 1 and all(c.isupper() for c in letters)
+
+
+def _new_title(piece: str) -> bool:
+    """A header piece that begins a title rather than going on with the one before."""
+    if _capitals(piece):
+        return bool(_TITLE_HEAD.match(fold(piece)))
+    return piece[:1].isupper()
 
 
 def _titles(lines: Sequence[str], h: int, j: int) -> tuple[list[list[Seg]], list[int | None]]:
@@ -183,7 +207,7 @@ def _titles(lines: Sequence[str], h: int, j: int) -> tuple[list[list[Seg]], list
     for i in range(h, j):
         pieces = _pieces(lines[i], i)
         for k, (li, a, b) in enumerate(pieces):
-            if k == 0 and titles and not lines[li][a:b][:1].isupper():
+            if k == 0 and titles and not _new_title(lines[li][a:b]):
                 titles[-1].append((li, a, b))
             else:
                 titles.append([(li, a, b)])

@@ -175,6 +175,33 @@ III. TỔ CHỨC THỰC HIỆN
 5. Kế hoạch có hiệu lực kể từ ngày ký.
 6. Trong quá trình thực hiện, nếu có vướng mắc thì báo cáo Giám đốc Sở."""
 
+CAPITALS_WRAPPED = """STT
+NỘI DUNG CÔNG
+VIỆC
+ĐƠN VỊ CHỦ
+TRÌ THỰC HIỆN
+ĐƠN VỊ PHỐI
+HỢP
+THỜI GIAN
+HOÀN THÀNH
+1
+Xây dựng kế hoạch
+Văn phòng
+Thanh tra Sở
+Quý I
+2
+Kiểm tra
+Thanh tra Sở
+Văn phòng
+Quý II"""
+
+CAPITALS_ONE_LINE = """STT NỘI DUNG ĐƠN VỊ CHỦ TRÌ ĐƠN VỊ PHỐI HỢP THỜI GIAN
+1
+Xây dựng kế hoạch
+Văn phòng
+Thanh tra Sở
+Quý I"""
+
 NO_HEADER = """Danh sách thành viên
 Họ và tên
 Năm sinh
@@ -218,6 +245,16 @@ CASES = [
         ("1", "Rà soát văn bản quy phạm pháp luật", "Phòng Pháp chế", "Các phòng chuyên môn",
          "Tháng 3"),
         ("2", "Báo cáo kết quả", "Văn phòng", "Phòng Kế hoạch - Tài chính", "Tháng 12"),
+    ]),
+    ("titles in capitals, wrapped", CAPITALS_WRAPPED, [
+        ("STT", "NỘI DUNG CÔNG VIỆC", "ĐƠN VỊ CHỦ TRÌ THỰC HIỆN", "ĐƠN VỊ PHỐI HỢP",
+         "THỜI GIAN HOÀN THÀNH"),
+        ("1", "Xây dựng kế hoạch", "Văn phòng", "Thanh tra Sở", "Quý I"),
+        ("2", "Kiểm tra", "Thanh tra Sở", "Văn phòng", "Quý II"),
+    ]),
+    ("titles in capitals, on one line", CAPITALS_ONE_LINE, [
+        ("STT", "NỘI DUNG", "ĐƠN VỊ CHỦ TRÌ", "ĐƠN VỊ PHỐI HỢP", "THỜI GIAN"),
+        ("1", "Xây dựng kế hoạch", "Văn phòng", "Thanh tra Sở", "Quý I"),
     ]),
     ("header on one line, labels with a dot", ONE_LINE_HEADER, [
         ("STT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian"),
