@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from .doc import Doc, clean
 from .header_closing import closing
@@ -51,7 +52,16 @@ def _type_of(doc: Doc, a: int, b: int) -> str | None:
     for t in sorted(TYPES, key=len, reverse=True):
         if f.startswith(t + " ") and text.isupper() and not MOTTO.search(f):
             return t
-    return None
+    return _damaged_type(f, text)
+
+
+def _damaged_type(f: str, text: str) -> str | None:
+    """A capitals line one OCR slip from a type name (`QUYẾT ĐJNH`, `THÔNG BA0`); types
+    shorter than 7 letters are not guessed (`BÁO CÁO` is a word pair of its own)."""
+    if not text.isupper() or not 7 <= len(f) <= 20:
+        return None
+    dist, t = min((Levenshtein.distance(f, t), -len(t), t) for t in TYPES)[::2]
+    return t if dist == 1 and len(t) >= 7 else None
 
 
 def _type_line(doc: Doc) -> int | None:

@@ -432,3 +432,12 @@ def test_symbol_from_garbled_number_line() -> None:
 ])
 def test_party_documents_and_city_places(text: str, field: str, value: str) -> None:
     assert getattr(parse_text(text).header, field).value == value
+
+
+@pytest.mark.parametrize("line,kind", [
+    ("QUYẾT ĐJNH", "QUYẾT ĐỊNH"), ("THÔNG BA0", "THÔNG BÁO"), ("KẾ HQACH", "KẾ HOẠCH"),
+    ("QUYẾT ĐỊNH", "QUYẾT ĐỊNH"), ("THÔNG TIN", None), ("Kế hqach", None),
+])
+def test_damaged_type_word(line: str, kind: str | None) -> None:
+    text = f"UBND TỈNH X\nSỞ Y\nSố: 3/ZZ-SY\n{line}\nThử nghiệm\n"
+    assert parse_text(text).header.doc_type.value == kind
