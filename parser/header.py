@@ -88,9 +88,18 @@ def parse_header(doc: Doc) -> Header:
             fields.update(_date_under_type(doc, lines, t))
     elif "title" in fields:  # a công văn: no type line, a V/v under the number
         fields["doc_type"] = Field("CÔNG VĂN", fields["title"].span, 0.8)
+    if not _has_header(doc, top, fields):  # no field guessed from stray capitals
+        return repair(doc, Header(**closing(doc)))
     fields.update(addressee(doc))
     fields.update(closing(doc))
     return repair(doc, Header(**fields))  # type: ignore[arg-type]  # recipients: tuple of Fields
+
+
+def _has_header(doc: Doc, top: list[tuple[int, int, str]], fields: dict[str, Field]) -> bool:
+    """A type, a number line, a place-and-date line or the motto: what makes a header."""
+    if any(k in fields for k in ("doc_type", "symbol", "place", "date", "date_partial")):
+        return True
+    return any(motto_start(doc.folded[a:b]) is not None for a, b, _ in top)
 
 
 def _split_top(doc: Doc, top: list[tuple[int, int, str]]) -> tuple[list[tuple[int, int]], dict[str, Field]]:

@@ -441,3 +441,8 @@ def test_party_documents_and_city_places(text: str, field: str, value: str) -> N
 def test_damaged_type_word(line: str, kind: str | None) -> None:
     text = f"UBND TỈNH X\nSỞ Y\nSố: 3/ZZ-SY\n{line}\nThử nghiệm\n"
     assert parse_text(text).header.doc_type.value == kind
+
+
+def test_capitals_page_without_header_gives_empty_header() -> None:
+    rec = parse_text("ANNUAL REPORT\nSUMMARY OF RESULTS\nThe committee met twice.\nIt decided nothing.\n")
+    assert rec.header == type(rec.header)() and rec.warnings
