@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 _ROMAN = r"[IVXL]{1,5}"
 _GROUP = re.compile(rf"^({_ROMAN})(?:\s+(\S.*))?$")
-_ROW = re.compile(r"^(\d{1,3})\.?$")
+_ROW = re.compile(r"^(\d{1,3}(?:\.\d{1,2}){0,2})\.?$")  # 1, 01, 1., 1.2
 _END = re.compile(rf"^({_ROMAN}|\d{{1,2}})\.\s+\S|^Nơi nhận|^Noi nhan")
 _NUMBER_TITLE = re.compile(r"^(stt|tt|so tt|so thu tu)\b")
 # words of typical column titles (marks stripped): a run of short lines is a table header
@@ -342,15 +342,29 @@ def split_cells(
 
 
 def _rows(lines: Sequence[str], a: int, b: int) -> list[tuple[int, list[int]]]:
-    """Row label indices with the line indices under each, in lines[a:b]."""
+    """Row label indices with the line indices under each, in lines[a:b]. A number is a
+    row label only where the numbering goes on (a `10` in a quantity column is a cell)."""
     rows: list[tuple[int, list[int]]] = []
+    last: str | None = None
     for i in range(a, b):
         line = lines[i]
-        if _is_label(line) and (not rows or rows[-1][1] or _GROUP.match(lines[rows[-1][0]])):
+        if (_is_label(line) and (not rows or rows[-1][1] or _GROUP.match(lines[rows[-1][0]]))
+                and _follows(last, line)):
             rows.append((i, []))
+            last = line if _ROW.match(line) else last
         elif rows:
             rows[-1][1].append(i)
     return rows
+
+
+def _follows(last: str | None, line: str) -> bool:
+    """Whether row number `line` can come after row number `last`: the same (printed
+    twice), the next (or the one after), a sub-number of these, or 1 again."""
+    if last is None or not _ROW.match(line):
+        return True
+    prev = [int(x) for x in last.rstrip(".").split(".")]
+    cur = [int(x) for x in line.rstrip(".").split(".")]
+    return cur[0] in (prev[0], prev[0] + 1, prev[0] + 2) or cur == [1]  # +2: a number skipped
 
 
 def _whole(lines: Sequence[str], i: int) -> Seg:

@@ -202,6 +202,36 @@ Văn phòng
 Thanh tra Sở
 Quý I"""
 
+SUB_NUMBERED = """STT
+Nội dung
+Đơn vị chủ trì
+Thời gian
+1
+Công tác tuyên truyền
+Văn phòng
+Quý I
+1.1
+Tuyên truyền trên báo
+Văn phòng
+Quý I
+1.2
+Tuyên truyền trên Trang tin
+Ban Biên tập
+Quý II"""
+
+QUANTITIES = """STT
+Nội dung
+Đơn vị chủ trì
+Số lượng
+1
+Kiểm tra cửa hàng xăng dầu
+Thanh tra Sở
+10
+2
+Kiểm tra chợ
+Phòng Quản lý thương mại
+12"""
+
 NO_HEADER = """Danh sách thành viên
 Họ và tên
 Năm sinh
@@ -255,6 +285,17 @@ CASES = [
     ("titles in capitals, on one line", CAPITALS_ONE_LINE, [
         ("STT", "NỘI DUNG", "ĐƠN VỊ CHỦ TRÌ", "ĐƠN VỊ PHỐI HỢP", "THỜI GIAN"),
         ("1", "Xây dựng kế hoạch", "Văn phòng", "Thanh tra Sở", "Quý I"),
+    ]),
+    ("sub-numbered rows", SUB_NUMBERED, [
+        ("STT", "Nội dung", "Đơn vị chủ trì", "Thời gian"),
+        ("1", "Công tác tuyên truyền", "Văn phòng", "Quý I"),
+        ("1.1", "Tuyên truyền trên báo", "Văn phòng", "Quý I"),
+        ("1.2", "Tuyên truyền trên Trang tin", "Ban Biên tập", "Quý II"),
+    ]),
+    ("numbers in a cell are no row labels", QUANTITIES, [
+        ("STT", "Nội dung", "Đơn vị chủ trì", "Số lượng"),
+        ("1", "Kiểm tra cửa hàng xăng dầu", "Thanh tra Sở", "10"),
+        ("2", "Kiểm tra chợ", "Phòng Quản lý thương mại", "12"),
     ]),
     ("header on one line, labels with a dot", ONE_LINE_HEADER, [
         ("STT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian"),
