@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from diacritics import restore_page
 from diacritics.models import RestoredPage
@@ -305,3 +307,23 @@ def test_continued_table_rows_are_not_a_header() -> None:
     assert [(r.unit, r.role, r.group) for r in duties if r.span.page == 1] == [
         ("Văn phòng", "lead", "Nhóm việc thứ hai"),
         ("Các phòng, đơn vị liên quan", "support", "Nhóm việc thứ hai")]
+
+
+_PIECES = st.sampled_from([
+    "STT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian", "I", "II Nhóm việc",
+    "1", "2", "3.", "Văn phòng, các", "phòng chuyên môn", "- Các phòng,", "đơn vị liên quan.",
+    "- Ban Biên tập", "Sở Tài chính; Sở Nội vụ", "Thường xuyên", "Kiểm tra cơ sở", "", "  ",
+    "UBND các xã, phường và Công an tỉnh", "III. KINH PHÍ",
+])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_PIECES, max_size=40))
+def test_units_point_at_their_words(pieces: list[str]) -> None:
+    """Whatever the table, every unit's span holds the unit's words (dashes spaced, first
+    letter capitalised by the reader)."""
+    text = "\n".join(pieces)
+    for r in table_responsibilities([passthrough(text_page("0" * 64, 0, text))]):
+        under = text[r.span.start:r.span.end]
+        assert re.findall(r"\w+", fold(under)) == re.findall(r"\w+", fold(r.unit))
+        assert r.role in ("lead", "support") and r.source == "table"
