@@ -66,7 +66,7 @@ def column_roles(titles: Sequence[str]) -> dict[str, int]:
     roles: dict[str, int] = {}
     for k, title in enumerate(titles):
         f = " ".join(re.findall(r"\w+", fold(title)))
-        if _NUMBER.match(f):
+        if _NUMBER.match(f) or (k == 0 and 0 < len(f) <= 4):  # STT, or its OCR misreading
             roles.setdefault("no", k)
             continue
         role = next((r for r, words in _ROLES
@@ -207,12 +207,15 @@ def _rows(table: Table) -> list[_Row]:
     return out
 
 
+def _numbered(row: _Row) -> bool:
+    label = row.cells.get(0)
+    return label is not None and bool(re.fullmatch(r"\s*\d{1,3}(\.\d{1,2})*\s*[.)]?\s*", label.text))
+
+
 def _title_row(row: _Row) -> bool:
     """A row that may be a header: no group row, no row number, only short cells (a data
     row's task or units may well contain title words)."""
-    label = row.cells.get(0)
-    numbered = label is not None and re.fullmatch(r"\s*\d{1,3}\s*[.)]?\s*", label.text)
-    return not row.group and not numbered and all(len(c.text) <= 60 for c in row.cells.values())
+    return not row.group and not _numbered(row) and all(len(c.text) <= 60 for c in row.cells.values())
 
 
 def _group_title(page: RestoredPage, row: _Row) -> str:
@@ -220,29 +223,41 @@ def _group_title(page: RestoredPage, row: _Row) -> str:
     return clean(cell_text(page, widest).text) or clean(widest.text)
 
 
+@dataclass
+class _Task:
+    """A logical row: its parts (page position, page, row), a row broken by a page break
+    having one part on each page, and the group it is in."""
+
+    parts: list[tuple[int, RestoredPage, _Row]]
+    group: str | None
+
+
 class _Reader:
     """Reads the task tables of a document, page after page (a table continued on the next
-    page without its header keeps the columns of the last one)."""
+    page without its header keeps the columns of the last one, and a first row there with
+    no number goes on with the row before)."""
 
     def __init__(self, pages: Sequence[RestoredPage]) -> None:
         self.doc = Doc(pages)
         self.roles: dict[str, int] = {}
         self.n_cols = 0
         self.group: str | None = None
-        self.out: list[Responsibility] = []
+        self.tasks: list[_Task] = []
 
     def table(self, k: int, page: RestoredPage, table: Table) -> None:
         rows = _rows(table)
-        start = self._header(page, table, rows)
+        start = self._header(table, rows)
         if start is None:
             return
-        for row in rows[start:]:
+        for r, row in enumerate(rows[start:]):
             if row.group:
                 self.group = _group_title(page, row)
+            elif r == 0 and start == 0 and self.tasks and not _numbered(row):
+                self.tasks[-1].parts.append((k, page, row))
             else:
-                self._row(k, page, row)
+                self.tasks.append(_Task([(k, page, row)], self.group))
 
-    def _header(self, page: RestoredPage, table: Table, rows: list[_Row]) -> int | None:
+    def _header(self, table: Table, rows: list[_Row]) -> int | None:
         """Index of the first body row (after the header), None for a table of no tasks."""
         for r, row in enumerate(rows[:3]):
             if not _title_row(row):
@@ -254,21 +269,32 @@ class _Reader:
                 return r + 1
         return 0 if self.roles and table.n_cols == self.n_cols else None
 
-    def _row(self, k: int, page: RestoredPage, row: _Row) -> None:
-        task = self._text(page, row, "task")
-        timing = self._text(page, row, "timing") or None
+    def duties(self) -> list[Responsibility]:
+        return [d for t in self.tasks for d in self._duties(t)]
+
+    def _duties(self, t: _Task) -> list[Responsibility]:
+        task = " ".join(filter(None, (self._text(p, row, "task") for _, p, row in t.parts)))
+        timing = next(filter(None, (self._text(p, row, "timing") for _, p, row in t.parts)), None)
+        out = []
+        for k, page, row in t.parts:
+            for role, ct, a, b in self._units(page, row):
+                unit = unit_name(ct.text[a:b])
+                span = self._span(k, ct.where[a], ct.where[b - 1] + 1)
+                out.append(Responsibility(unit[:1].upper() + unit[1:], role, "table",
+                                          (task,) if task else (), span, timing=timing,
+                                          group=t.group))
+        return out
+
+    def _units(self, page: RestoredPage, row: _Row) -> list[tuple[RespRole, CellText, int, int]]:
+        """(role, cell text, start, end) of every unit in the row's lead and support cells."""
+        out: list[tuple[RespRole, CellText, int, int]] = []
         for role in ("lead", "support"):
             cell = row.cells.get(self.roles.get(role, -1))
-            if cell is None or not cell.text.strip():
-                continue
-            ct = cell_text(page, cell)
-            for a, b in unit_spans(ct):
-                unit = unit_name(ct.text[a:b])
-                unit = unit[:1].upper() + unit[1:]
-                span = self._span(k, ct.where[a], ct.where[b - 1] + 1)
-                resp: RespRole = "lead" if role == "lead" else "support"
-                self.out.append(Responsibility(unit, resp, "table", (task,) if task else (),
-                                               span, timing=timing, group=self.group))
+            if cell is not None and cell.text.strip():
+                ct = cell_text(page, cell)
+                out += [("lead" if role == "lead" else "support", ct, a, b)
+                        for a, b in unit_spans(ct)]
+        return out
 
     def _text(self, page: RestoredPage, row: _Row, role: str) -> str:
         cell = row.cells.get(self.roles.get(role, -1))
@@ -288,7 +314,7 @@ def table_responsibilities(pages: Sequence[RestoredPage]) -> list[Responsibility
             reader.table(k, page, table)
     seen: set[tuple[str, str, tuple[str, ...]]] = set()
     out = []
-    for r in reader.out:
+    for r in reader.duties():
         key = (" ".join(re.findall(r"\w+", fold(r.unit))), r.role, r.tasks)
         if key not in seen:
             seen.add(key)

@@ -327,3 +327,24 @@ def test_units_point_at_their_words(pieces: list[str]) -> None:
         under = text[r.span.start:r.span.end]
         assert re.findall(r"\w+", fold(under)) == re.findall(r"\w+", fold(r.unit))
         assert r.role in ("lead", "support") and r.source == "table"
+
+
+def test_row_broken_by_a_page_break() -> None:
+    """The unnumbered first row of a continued table is the rest of the row before: its
+    units get the whole task."""
+    first = _ocr_page(0, [
+        [(0, 1, "TT"), (1, 1, "Nhiệm vụ"), (2, 1, "Chủ trì"), (3, 1, "Phối hợp"), (4, 1, "Thời hạn")],
+        [(0, 1, "1"), (1, 1, "Rà soát quy hoạch"), (2, 1, "Sở Xây dựng"), (3, 1, "Sở Tài chính"),
+         (4, 1, "Quý II")],
+    ], 5)
+    second = _ocr_page(1, [
+        [(1, 1, "và báo cáo kết quả"), (3, 1, "Công an tỉnh")],
+        [(0, 1, "2"), (1, 1, "Kiểm tra"), (2, 1, "Thanh tra tỉnh")],
+    ], 5)
+    duties = table_responsibilities([passthrough(first), passthrough(second)])
+    got = [(r.unit, r.role, r.span.page, r.tasks, r.timing) for r in duties]
+    whole = ("Rà soát quy hoạch và báo cáo kết quả",)
+    assert got == [("Sở Xây dựng", "lead", 0, whole, "Quý II"),
+                   ("Sở Tài chính", "support", 0, whole, "Quý II"),
+                   ("Công an tỉnh", "support", 1, whole, "Quý II"),
+                   ("Thanh tra tỉnh", "lead", 1, ("Kiểm tra",), None)]
