@@ -42,13 +42,28 @@ FUNCTION_WORDS = {"va", "cac", "cua"}  # not initialled in agency codes (SNNMT)
 
 def repair(doc: Doc, h: Header) -> Header:
     """The header with damaged agency names, signer title and symbol letters repaired."""
-    parent = _corroborate(doc, h.parent_agency)
-    agency = _corroborate(doc, h.agency)
+    place = _corroborate(doc, h.place)
+    parent = _with_place(_corroborate(doc, h.parent_agency), place)
+    agency = _with_place(_corroborate(doc, h.agency), place)
     title = _signer_title(h.signer_title)
-    names = [f.value for f in (agency, h.place, parent) if f.value]
+    names = [f.value for f in (agency, place, parent) if f.value]
     symbol = _symbol_letters(h.symbol, names)
     return dataclasses.replace(h, parent_agency=parent, agency=agency, signer_title=title,
-                               symbol=symbol)
+                               symbol=symbol, place=place)
+
+
+def _with_place(f: Field, place: Field) -> Field:
+    """An agency ending in the place's name (`UBND TỈNH ĐÔNG NAI` with place `Đồng Nai`)
+    spells it as the place does when the two differ only in marks."""
+    if not f.value or not place.value or not f.value.isupper():
+        return f
+    n = len(place.value)
+    tail = f.value[-n:]
+    if len(f.value) <= n or fold(tail) != fold(place.value) or f.value[-n - 1] != " ":
+        return f
+    if tail == place.value.upper() or fold(place.value) == place.value.lower():
+        return f
+    return dataclasses.replace(f, value=f.value[:-n] + place.value.upper(), note="place name as in the date line")
 
 
 def _words_key(text: str) -> str:

@@ -446,3 +446,10 @@ def test_damaged_type_word(line: str, kind: str | None) -> None:
 def test_capitals_page_without_header_gives_empty_header() -> None:
     rec = parse_text("ANNUAL REPORT\nSUMMARY OF RESULTS\nThe committee met twice.\nIt decided nothing.\n")
     assert rec.header == type(rec.header)() and rec.warnings
+
+
+def test_province_in_agency_spelled_as_in_place_line() -> None:
+    text = ("UBND TỈNH ĐÔNG NAI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ CÔNG THƯƠNG Độc lập - Tự do - Hạnh phúc\n"
+            "Đồng Nai, ngày 5 tháng 3 năm 2024\nSố: 7/KH-SCT\nKẾ HOẠCH\nThử nghiệm\nSở Công Thương tỉnh Đồng Nai thực hiện.\n")
+    h = parse_text(text).header
+    assert (h.parent_agency.value, h.place.value) == ("UBND TỈNH ĐỒNG NAI", "Đồng Nai")
