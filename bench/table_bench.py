@@ -96,9 +96,9 @@ def run() -> str:
                 sums[cond][j] += v
             lines.append(f"| {font} | {cond} | {len(pages)} | {r}/{t} | {r / max(1, t):.1%} | "
                          f"{ours / len(pages):.2f} | {base / len(pages):.2f} | {ours / base:.2f} |")
-    for cond, (r, t, ours, base) in sums.items():
-        lines.append(f"| all | {cond} | | {r:.0f}/{t:.0f} | **{r / max(1, t):.1%}** | | | "
-                     f"**{ours / base:.2f}** |")
+    for cond, (n_right, n_cells, t_ours, t_plain) in sums.items():
+        lines.append(f"| all | {cond} | | {n_right:.0f}/{n_cells:.0f} | "
+                     f"**{n_right / max(1, n_cells):.1%}** | | | **{t_ours / t_plain:.2f}** |")
     return "\n".join(lines)
 
 

@@ -268,6 +268,8 @@ class _Placed:
     y1: int
     page_x: int
     page_y: int
+    width: int = 0
+    glyphs: int = 0  # > 0: a one-word crop with its glyphs spread apart, and how many
 
 
 def _crop(gray: np.ndarray, g: Grid, c: GridCell, margin: int) -> tuple[np.ndarray, int, int] | None:
@@ -324,13 +326,38 @@ def mosaics(gray: np.ndarray, grids: tuple[Grid, ...], dpi: int) -> tuple[list[n
     sheets: list[np.ndarray] = []
     placed: list[_Placed] = []
     runs = [[_whiten(t)] for t in short]
+    spread = [sp for t in runs if (sp := _spread(t[0], gap)) is not None]
     if long:
         starts = _classes([t[0][0].shape[1] for t in long], [t[0][0].shape[0] + gap for t in long])
         runs += [long[a:b] for a, b in zip(starts, starts[1:] + [len(long)], strict=True)]
     for run in runs:
         sheets.append(_stack(sorted(run, key=lambda t: (t[1], t[0][2], t[0][1])), gap,
                              len(sheets), placed))
+    for crop, n in spread:
+        sheets.append(_stack([crop], gap, len(sheets), placed, glyphs=n))
     return sheets, placed
+
+
+def _spread(crop: Crop, gap: int) -> tuple[Crop, int] | None:
+    """A one-word crop (no gap as wide as a space) with white put between its glyphs, and
+    the glyph count; None for anything else. Why: the Vietnamese model reads bold `II`
+    as `H` when the serifs nearly touch, and reads the spread glyphs right."""
+    img = crop[0][0]
+    cols = (img < 128).any(axis=0)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], cols.view(np.int8), [0]))))
+    runs = list(zip(edges[::2], edges[1::2], strict=True))
+    rows = np.flatnonzero((img < 128).any(axis=1))
+    if len(runs) < 2 or not len(rows):
+        return None
+    height = int(rows[-1] - rows[0] + 1)
+    if any(b[0] - a[1] > 0.25 * height for a, b in zip(runs, runs[1:], strict=False)):
+        return None
+    white = np.full((img.shape[0], gap // 2), 255, np.uint8)
+    parts = [img[:, : runs[0][0]]]
+    for a, b in runs:
+        parts += [img[:, a:b], white]
+    parts.append(img[:, runs[-1][1]:])
+    return ((np.hstack(parts), crop[0][1], crop[0][2]), crop[1], crop[2]), len(runs)
 
 
 def _whiten(crop: Crop) -> Crop:
@@ -342,14 +369,15 @@ def _whiten(crop: Crop) -> Crop:
     return (img, x, y), k, label
 
 
-def _stack(run: list[Crop], gap: int, sheet: int, placed: list[_Placed]) -> np.ndarray:
+def _stack(run: list[Crop], gap: int, sheet: int, placed: list[_Placed],
+           glyphs: int = 0) -> np.ndarray:
     """The crops of `run` one under another on a white sheet (their places appended)."""
     canvas = np.full((gap + sum(t[0][0].shape[0] + gap for t in run),
                       max(t[0][0].shape[1] for t in run) + 2 * gap), 255, np.uint8)
     y = gap
     for (img, px, py), k, label in run:
         canvas[y:y + img.shape[0], gap:gap + img.shape[1]] = img
-        placed.append(_Placed(k, label, sheet, y, y + img.shape[0], px, py))
+        placed.append(_Placed(k, label, sheet, y, y + img.shape[0], px, py, img.shape[1], glyphs))
         y += img.shape[0] + gap
     return canvas
 
@@ -359,7 +387,7 @@ def _gap(dpi: int) -> int:
 
 
 def _to_page(w: RawWord, sheet: int, placed: list[_Placed],
-             gap: int) -> tuple[int, int, RawWord] | None:
+             gap: int) -> tuple[_Placed, RawWord] | None:
     """(grid, cell label, the word in page coordinates) for a word read on a sheet."""
     mid = (w.y0 + w.y1) // 2
     pl = next((p for p in placed if p.sheet == sheet and p.y0 - gap // 2 <= mid < p.y1 + gap // 2),
@@ -369,7 +397,7 @@ def _to_page(w: RawWord, sheet: int, placed: list[_Placed],
     dx, dy = pl.page_x - gap, pl.page_y - pl.y0
     moved = RawWord(w.text, max(0, w.x0 + dx), max(0, w.y0 + dy), max(0, w.x1 + dx),
                     max(0, w.y1 + dy), w.conf, w.block, w.par, w.line)
-    return pl.grid, pl.label, moved
+    return pl, moved
 
 
 def read_sheets(sheets: list[np.ndarray], options: OcrOptions,
@@ -414,8 +442,8 @@ def read_words_pages(listfile: str, lang: str, dpi: int, psm: int,
     out = []
     for i, text in enumerate(data["text"]):
         conf, text = float(data["conf"][i]), text.strip()
-        if conf < 0 or not text or is_noise(text, conf):
-            continue
+        if conf < 0 or not text or (is_noise(text, conf) and text != "|"):
+            continue  # a bar may be a lone I (see _stroke)
         x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
         out.append((int(data["page_num"][i]) - 1,
                     RawWord(text, x, y, x + w, y + h, min(100.0, conf), int(data["block_num"][i]),
@@ -430,15 +458,50 @@ def read_cells(gray: np.ndarray, detection: Detection, dpi: int,
         return []
     sheets, placed = mosaics(gray, detection.grids, dpi)
     per: list[dict[int, list[RawWord]]] = [{} for _ in detection.grids]
+    spread: dict[tuple[int, int], tuple[_Placed, list[RawWord]]] = {}
     for sheet, w in read_sheets(sheets, options, dpi) if sheets else []:
         got = _to_page(w, sheet, placed, _gap(dpi))
-        if got is not None:
-            per[got[0]].setdefault(got[1], []).append(got[2])
+        if got is None:
+            continue
+        pl, word = got
+        if pl.glyphs:
+            spread.setdefault((pl.grid, pl.label), (pl, []))[1].append(w)
+        else:
+            per[pl.grid].setdefault(pl.label, []).append(word)
+    for (k, label), (pl, words) in spread.items():
+        per[k][label] = _pick(per[k].get(label, []), pl, words)
+    for cells in per:
+        for label, words in cells.items():
+            cells[label] = [_stroke(w) for w in words] if len(words) == 1 else [
+                w for w in words if w.text != "|"]
     return [
         ReadTable(g, tuple((c, tuple(tuple(ln) for ln in cell_lines(per[k].get(c.label, []))))
                            for c in g.cells))
         for k, g in enumerate(detection.grids)
     ]
+
+
+def _alnum(words: list[RawWord]) -> int:
+    return sum(ch.isalnum() for w in words for ch in w.text)
+
+
+def _stroke(w: RawWord) -> RawWord:
+    """A cell holding a lone vertical bar holds the letter I (a Roman row label): its
+    rules are gone, and Tesseract calls an isolated I `|`."""
+    if w.text != "|":
+        return w
+    return RawWord("I", w.x0, w.y0, w.x1, w.y1, w.conf, w.block, w.par, w.line)
+
+
+def _pick(words: list[RawWord], pl: _Placed, spread: list[RawWord]) -> list[RawWord]:
+    """The spread reading of a one-word cell when it, and not the plain one, has as many
+    letters as the crop has glyphs (`H` for two stems is not a reading of them)."""
+    if _alnum(words) >= pl.glyphs or _alnum(spread) != pl.glyphs:
+        return words
+    text = "".join(w.text for w in sorted(spread, key=lambda w: w.x0))
+    conf = min(w.conf for w in spread)
+    return [RawWord(text, pl.page_x, pl.page_y, pl.page_x + pl.width,
+                    pl.page_y + pl.y1 - pl.y0, conf, 0, 0, 0)]
 
 
 def cell_lines(words: list[RawWord]) -> list[list[RawWord]]:
