@@ -35,6 +35,10 @@ POSITIONS = (
     "ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "CHÍNH PHỦ", "THƯỜNG TRỰC", "GIÁM ĐỐC SỞ",
 )
 _POS_KEYS = {re.sub(r"\s", "", fold(p)): p for p in POSITIONS}
+_SURNAMES = {fold(n): n for n in ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ",
+                                   "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh")}
+_HEADS = {"so": "Sở", "luu": "Lưu"}
+MARKED_TEXT = 0.15  # share of marked letters above which a text is Vietnamese with marks
 MAX_TITLE_DIST = 0.25  # share of a title's letters OCR may have got wrong
 PREFIX = re.compile(r"^((?:KT|TM|TL|Q|TUQ)\s*\.\s*)", re.IGNORECASE)
 FUNCTION_WORDS = {"va", "cac", "cua"}  # not initialled in agency codes (SNNMT)
@@ -46,10 +50,45 @@ def repair(doc: Doc, h: Header) -> Header:
     parent = _with_place(_corroborate(doc, h.parent_agency), place)
     agency = _with_place(_corroborate(doc, h.agency), place)
     title = _signer_title(h.signer_title)
+    marked = _marked_share(doc) >= MARKED_TEXT
+    name = _surname(h.signer_name) if marked else h.signer_name
+    recipients = tuple(_head_word(r) for r in h.recipients) if marked else h.recipients
     names = [f.value for f in (agency, place, parent) if f.value]
     symbol = _symbol_letters(h.symbol, names)
     return dataclasses.replace(h, parent_agency=parent, agency=agency, signer_title=title,
-                               symbol=symbol, place=place)
+                               symbol=symbol, place=place, signer_name=name, recipients=recipients)
+
+
+def _marked_share(doc: Doc) -> float:
+    """Share of letters carrying marks: about a third in Vietnamese, near none in OCR made
+    without Vietnamese support, whose convention (no marks) the repairs then keep."""
+    sample = doc.text[:4000]
+    letters = [c for c in sample if c.isalpha()]
+    return sum(fold(c) != c.lower() for c in letters) / len(letters) if letters else 0.0
+
+
+def _surname(f: Field) -> Field:
+    """A signer's family name is one of a few (Nguyễn, Trần, Lê, ...): one that differs
+    from them only in marks is that name (`Nguyên Trí Phương` → `Nguyễn Trí Phương`)."""
+    if not f.value or " " not in f.value:
+        return f
+    first, rest = f.value.split(" ", 1)
+    known = _SURNAMES.get(fold(first))
+    if not known or known == first or fold(first) == first.lower():
+        return f
+    return dataclasses.replace(f, value=f"{known} {rest}", note="family name matched to a known one")
+
+
+def _head_word(f: Field) -> Field:
+    """A recipient's first word when restoration mistook a label for a look-alike
+    (`Số Tư pháp` for the department `Sở`, `Luu:` for the `Lưu` line)."""
+    if not f.value:
+        return f
+    m = re.match(r"(\w+)(?=[\s:])", f.value)
+    if not m or fold(m.group(1)) not in _HEADS or re.match(r"\w+\s*:?\s*\d", f.value):
+        return f
+    head = _HEADS[fold(m.group(1))]
+    return f if head == m.group(1) else dataclasses.replace(f, value=head + f.value[m.end():])
 
 
 def _with_place(f: Field, place: Field) -> Field:

@@ -453,3 +453,18 @@ def test_province_in_agency_spelled_as_in_place_line() -> None:
             "Đồng Nai, ngày 5 tháng 3 năm 2024\nSố: 7/KH-SCT\nKẾ HOẠCH\nThử nghiệm\nSở Công Thương tỉnh Đồng Nai thực hiện.\n")
     h = parse_text(text).header
     assert (h.parent_agency.value, h.place.value) == ("UBND TỈNH ĐỒNG NAI", "Đồng Nai")
+
+
+def test_restoration_slips_in_closing() -> None:
+    """Restored text: `Nguyên` for the family name Nguyễn, `Số` for the department word
+    Sở, `Luu` for the Lưu line; raw OCR without marks keeps its own spelling."""
+    closing = ("Nơi nhận:\n- UBND tỉnh;\n- Số Tư pháp;\n- Luu: VT, TT.\n\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\n"
+               "Nguyên Trí Phương\n")
+    body = "KẾ HOẠCH\nThông tin tuyên truyền về kiểm soát thủ tục hành chính của Sở Công Thương năm 2021\n"
+    h = parse_text(body + closing).header
+    assert h.signer_name.value == "Nguyễn Trí Phương"
+    assert [r.value for r in h.recipients] == ["UBND tỉnh", "Sở Tư pháp", "Lưu: VT, TT"]
+    raw_closing = "Noi nhan:\n- UBND tinh;\n- So Tu phap;\n- Luu: VT, TT.\n\nKT. GIAM DOC\nPHO GIAM DOC\n\nNguyen Tri Phuong\n"
+    raw = parse_text("KE HOACH\nThong tin tuyen truyen nam 2021\n" + raw_closing).header
+    assert [r.value for r in raw.recipients][1:] == ["So Tu phap", "Luu: VT, TT"]
+    assert raw.signer_name.value == "Nguyen Tri Phuong"
