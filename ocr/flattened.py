@@ -42,20 +42,6 @@ _NEVER = 1e9  # cost of what cannot be (an empty line inside a cell)
 
 
 @dataclass(frozen=True)
-class TableSpec:
-    """A table recovered from text: rows of cell texts (row 0 the header), the rows that
-    are group rows (label and a title spanning the rest), and relative column widths."""
-
-    rows: tuple[tuple[str, ...], ...]
-    group_rows: frozenset[int]
-    widths: tuple[float, ...]
-
-    def __post_init__(self) -> None:
-        if not self.rows or len(self.widths) != len(self.rows[0]):
-            raise ValueError("a table needs a header row and one width per column")
-
-
-@dataclass(frozen=True)
 class CutRow:
     """A body row: its label, and per column after the label the pieces of its cell (a
     group row has one cell, its title)."""
@@ -384,33 +370,41 @@ def cut_table(lines: Sequence[str], first: int, end: int) -> CutTable:
     label = next(i for i in range(first, end) if _is_label(lines[i]))
     titles, caps = _titles(lines, first, label)
     rows = _rows(lines, label, end)
-    data = [(lb, u) for lb, u in rows if _ROW.match(lines[lb])]
+    return CutTable(first, end, tuple(tuple(t) for t in titles), tuple(_body(lines, rows, caps[1:])))
+
+
+def cut_continued(lines: Sequence[str], n_cols: int) -> CutTable | None:
+    """The rest of a table whose header was on an earlier page: the lines before the first
+    row label go on with the last row there (an unnumbered row), rows follow. None when
+    the page does not start that way."""
+    j = next((i for i, ln in enumerate(lines[:40]) if _is_label(ln)), None)
+    if j is None or any(len(x) > 60 for x in lines[:j]):  # prose, not cell lines
+        return None
+    end = _table_end(lines, j)
+    rows = ([(-1, list(range(j)))] if j else []) + _rows(lines, j, end)
+    header: tuple[tuple[Seg, ...], ...] = ((),) * n_cols
+    return CutTable(0, end, header, tuple(_body(lines, rows, [None] * (n_cols - 1))))
+
+
+def _body(lines: Sequence[str], rows: list[tuple[int, list[int]]],
+          caps: list[int | None]) -> list[CutRow]:
+    """Rows cut into cells: the widths seen in a first cut of the data rows, then each row
+    again with them (a label -1: a row with no number, the rest of one on the page before)."""
+    data = [(lb, u) for lb, u in rows if lb < 0 or _ROW.match(lines[lb])]
     texts = {lb: [lines[i] for i in u] for lb, u in data}
-    first_cut = [[[texts[lb][i] for i in c] for c in _segment(texts[lb], caps[1:])] for lb, _ in data]
-    dcaps = _data_caps(first_cut) or caps[1:]
+    first_cut = [[[texts[lb][i] for i in c] for c in _segment(texts[lb], caps)] for lb, _ in data]
+    dcaps = _data_caps(first_cut) or caps
     dashed = _dashed(first_cut)
     out: list[CutRow] = []
     for lb, under in rows:
-        if not _ROW.match(lines[lb]):
+        if lb >= 0 and not _ROW.match(lines[lb]):
             out.append(_group_row(lines, lb, under))
             continue
         cells = _segment(texts[lb], dcaps, dashed)
         segs = tuple(tuple(_whole(lines, under[i]) for i in c) for c in cells)
-        out.append(CutRow((lb, 0, len(lines[lb].rstrip("."))), False, segs))
-    return CutTable(first, end, tuple(tuple(t) for t in titles), tuple(out))
-
-
-def parse_table(lines: list[str]) -> TableSpec:
-    """The table in `lines` (as found by find_table) as cell texts, for the renderer."""
-    cut = cut_table(lines, 0, len(lines))
-    out: list[tuple[str, ...]] = [tuple(seg_text(lines, t) for t in cut.header)]
-    groups: set[int] = set()
-    for row in cut.rows:
-        label = seg_text(lines, [row.label])
-        if row.group:
-            groups.add(len(out))
-        out.append((label, *(seg_text(lines, c) for c in row.cells)))
-    return TableSpec(tuple(out), frozenset(groups), auto_widths(out, groups))
+        label = (lb, 0, len(lines[lb].rstrip("."))) if lb >= 0 else (under[0], 0, 0)
+        out.append(CutRow(label, False, segs))
+    return out
 
 
 def _dashed(segmented: list[list[list[str]]]) -> list[bool] | None:
@@ -434,19 +428,3 @@ def _data_caps(segmented: list[list[list[str]]]) -> list[int | None]:
         wrapped = sum(len(c) > 1 for c in cells) >= 2
         caps.append(lengths[int(0.9 * (len(lengths) - 1))] if wrapped else None)
     return caps
-
-
-def auto_widths(
-    rows: list[tuple[str, ...]] | list[list[str]], group_rows: set[int] | frozenset[int]
-) -> tuple[float, ...]:
-    """Relative column widths: wide enough for the longest word (header included), else
-    growing with the square root of the column's mean text length, as a typist sizes them."""
-    n = len(rows[0])
-    body = [r for i, r in enumerate(rows) if i not in group_rows]
-    weights = []
-    for k in range(n):
-        texts = [r[k] for r in body if len(r) > k]
-        word = max((len(w) for t in texts for w in t.split()), default=1)
-        mean = sum(len(t) for t in texts[1:]) / max(1, len(texts) - 1)
-        weights.append(max(0.6 * word + 1.0, mean**0.5))
-    return tuple(w / sum(weights) for w in weights)

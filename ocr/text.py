@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from ingest.models import Page
 
-from .flattened import CutTable, Seg, cut_table, find_table
+from .flattened import CutTable, Seg, cut_continued, cut_table, find_table
 from .models import Cell, Line, OcrPage, OcrSource, Table, Word
 from .piped import cut_piped, find_piped
 
@@ -90,6 +90,18 @@ def flattened_tables(lines: Sequence[Line]) -> tuple[Table, ...]:
     return tuple(out)
 
 
+def continued_table(page: OcrPage, n_cols: int) -> Table | None:
+    """The rows a text page holds of a flattened table begun on the page before (its
+    header is there, so its column count is given); None when the page does not start
+    with such rows. Rows only, from row 0; a first row with no number goes on with the
+    last row of the page before."""
+    folded = _Folded(page.lines)
+    cut = cut_continued(folded.text, n_cols)
+    if cut is None or not cut.rows:
+        return None
+    return _table(cut, folded, header=False)
+
+
 def _next_table(lines: Sequence[str], pos: int) -> CutTable | None:
     """The first table of either shape at or after lines[pos]."""
     cell = find_table(lines, pos)
@@ -108,17 +120,18 @@ def _cell(row: int, col: int, segs: Sequence[Seg], folded: _Folded, span: int = 
     return Cell(row, col, text, None, 1, span, start=start, end=end)
 
 
-def _table(cut: CutTable, folded: _Folded) -> Table:
-    """The Table artefact of a cut table: row 0 the header, a group row as its label and
-    one cell spanning the other columns; empty cells are left out."""
+def _table(cut: CutTable, folded: _Folded, header: bool = True) -> Table:
+    """The Table artefact of a cut table: row 0 the header (unless it is on an earlier
+    page), a group row as its label and one cell spanning the other columns; empty cells
+    are left out."""
     n = cut.n_cols
-    cells = [_cell(0, k, segs, folded) for k, segs in enumerate(cut.header)]
-    for r, row in enumerate(cut.rows, start=1):
+    cells = [_cell(0, k, segs, folded) for k, segs in enumerate(cut.header)] if header else []
+    for r, row in enumerate(cut.rows, start=int(header)):
         cells.append(_cell(r, 0, [row.label], folded))
         if row.group:
             cells.append(_cell(r, 1, row.cells[0], folded, n - 1))
             continue
         cells += [_cell(r, k, segs, folded) for k, segs in enumerate(row.cells, start=1)]
-    after = folded.index[cut.first] - 1
-    return Table(tuple(c for c in cells if c is not None), len(cut.rows) + 1, n, None,
+    after = folded.index[cut.first] - 1 if folded.index else -1
+    return Table(tuple(c for c in cells if c is not None), len(cut.rows) + int(header), n, None,
                  after_line=after)

@@ -304,13 +304,28 @@ class _Reader:
         return self.doc.span(self.doc.starts[k] + start, self.doc.starts[k] + end)
 
 
+def _continued(pages: Sequence[RestoredPage], k: int, n_cols: int) -> tuple[Table, ...]:
+    """A text page with no table after a page whose task table runs to its end: the rows
+    of that table flattened on this page (text files break pages inside tables too)."""
+    from ocr.text import continued_table
+
+    prev = pages[k - 1].raw if k else None
+    if prev is None or not n_cols or pages[k].raw.source == "ocr" or not prev.tables:
+        return ()
+    last = max((c.end for c in prev.tables[-1].cells), default=-1)
+    if last < len(prev.text.rstrip()) - 80:  # prose after the table: it ended there
+        return ()
+    table = continued_table(pages[k].raw, n_cols)
+    return (table,) if table is not None else ()
+
+
 def table_responsibilities(pages: Sequence[RestoredPage]) -> list[Responsibility]:
     """Per data row of every task table: one Responsibility per lead unit and per
     supporting unit (source "table"), with the task, timing and group; the same unit in
     the same role for the same task is listed once."""
     reader = _Reader(pages)
     for k, page in enumerate(pages):
-        for table in page.raw.tables:
+        for table in page.raw.tables or _continued(pages, k, reader.n_cols):
             reader.table(k, page, table)
     seen: set[tuple[str, str, tuple[str, ...]]] = set()
     out = []

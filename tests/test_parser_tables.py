@@ -348,3 +348,51 @@ def test_row_broken_by_a_page_break() -> None:
                    ("Sở Tài chính", "support", 0, whole, "Quý II"),
                    ("Công an tỉnh", "support", 1, whole, "Quý II"),
                    ("Thanh tra tỉnh", "lead", 1, ("Kiểm tra",), None)]
+
+
+BROKEN_TEXT = """STT
+Nội dung công việc
+Đơn vị chủ trì
+Đơn vị phối hợp
+Thời gian
+1
+Xây dựng kế hoạch kiểm tra
+Văn phòng Sở
+Thanh tra Sở
+Quý I
+2
+Tổ chức tập huấn cho
+cán bộ quản lý\fthị trường
+Phòng Tổ chức
+Văn phòng Sở
+Quý II
+3
+Tổng kết, báo cáo
+Văn phòng Sở
+Thanh tra Sở
+Tháng 12
+III. TỔ CHỨC THỰC HIỆN
+Các phòng triển khai."""
+
+
+def test_flattened_table_continued_after_a_form_feed() -> None:
+    """A text file breaks its pages inside the table: the next page has rows, no header."""
+    rec = parse_text(BROKEN_TEXT)
+    got = [(r.unit, r.role, r.span.page, r.tasks[0], r.timing) for r in rec.responsibilities]
+    assert got == [
+        ("Văn phòng Sở", "lead", 0, "Xây dựng kế hoạch kiểm tra", "Quý I"),
+        ("Thanh tra Sở", "support", 0, "Xây dựng kế hoạch kiểm tra", "Quý I"),
+        ("Phòng Tổ chức", "lead", 1, "Tổ chức tập huấn cho cán bộ quản lý thị trường", "Quý II"),
+        ("Văn phòng Sở", "support", 1, "Tổ chức tập huấn cho cán bộ quản lý thị trường", "Quý II"),
+        ("Văn phòng Sở", "lead", 1, "Tổng kết, báo cáo", "Tháng 12"),
+        ("Thanh tra Sở", "support", 1, "Tổng kết, báo cáo", "Tháng 12"),
+    ]
+
+
+def test_no_continuation_after_prose() -> None:
+    """A page after one whose table ended before its prose is not read as rows."""
+    prose = ("\n1. Văn phòng Sở làm đầu mối triển khai thực hiện Kế hoạch, theo dõi, đôn đốc "
+             "các phòng, đơn vị thực hiện và báo cáo kết quả theo quy định.")
+    text = BROKEN_TEXT.replace("\f", " ") + prose + "\fSTT\n1\nVăn phòng Sở\nThanh tra Sở"
+    pages = parse_text(text).responsibilities
+    assert all(r.span.page == 0 for r in pages if r.source == "table")

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from ocr.flattened import find_table, recognisable
 from ocr.models import OcrPage, Table
-from ocr.text import text_page
+from ocr.text import continued_table, text_page
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "tables" / "004.jsonl"
@@ -471,3 +471,15 @@ def test_tables_point_into_text(pieces: list[str]) -> None:
 @given(st.text(alphabet=st.characters(blacklist_characters="\r")))
 def test_text_kept_exactly(text: str) -> None:
     assert page_of(text).text == text
+
+
+def test_continued_table_rows() -> None:
+    """Rows of a table begun on the page before: lines before the first label are the
+    rest of a row (no number), then numbered rows; no header row."""
+    page = page_of("cán bộ quản lý\nPhòng Tổ chức\nQuý II\n3\nTổng kết\nVăn phòng\nTháng 12")
+    table = continued_table(page, 4)
+    assert table is not None and table.n_rows == 2
+    assert rows(table) == [("cán bộ quản lý", "Phòng Tổ chức", "Quý II"),
+                           ("3", "Tổng kết", "Văn phòng", "Tháng 12")]
+    assert continued_table(page_of("Kế hoạch này có hiệu lực kể từ ngày ký, các phòng, đơn vị "
+                                   "triển khai thực hiện.\n1\nabc"), 4) is None
