@@ -420,15 +420,14 @@ def read_sheets(sheets: list[np.ndarray], options: OcrOptions,
 def read_words_pages(listfile: str, lang: str, dpi: int, psm: int,
                      sauvola: bool) -> list[tuple[int, RawWord]]:
     """(page, word) for a Tesseract list file of images: one process, the model loaded
-    once. Same filtering as tesseract.read_words; no inverted-text check (a lone noisy
-    label was read inverted: `13` as `KỆ:`)."""
+    once."""
     import os
 
     import pytesseract
 
     from vnplans.exceptions import ExternalToolError
 
-    from .tesseract import _check_lang, is_noise
+    from .tesseract import _check_lang
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
     _check_lang(lang)
@@ -442,13 +441,22 @@ def read_words_pages(listfile: str, lang: str, dpi: int, psm: int,
     out = []
     for i, text in enumerate(data["text"]):
         conf, text = float(data["conf"][i]), text.strip()
-        if conf < 0 or not text or (is_noise(text, conf) and text != "|"):
-            continue  # a bar may be a lone I (see _stroke)
+        if conf < 0 or not text or _speck(text, conf):
+            continue
         x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
         out.append((int(data["page_num"][i]) - 1,
                     RawWord(text, x, y, x + w, y + h, min(100.0, conf), int(data["block_num"][i]),
                             int(data["par_num"][i]), int(data["line_num"][i]))))
     return out
+
+
+def _speck(text: str, conf: float) -> bool:
+    """An unsure symbol-only word (a bar may be a lone I: see _stroke). Unlike on the
+    page, an unsure letter string is kept: in a ruled cell it is no seal or signature
+    remnant but a misread word (`TFHC;`), and dropping it costs the cell more."""
+    from .tesseract import NOISE_CONF
+
+    return not any(c.isalnum() for c in text) and conf < NOISE_CONF and text != "|"
 
 
 def read_cells(gray: np.ndarray, detection: Detection, dpi: int,
