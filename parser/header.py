@@ -29,7 +29,7 @@ MOTTO = re.compile(r"c\S{1,3}g\s+h\S{1,2}a\s+x\S{1,2}\s+h\S{1,2}i|(?:\S+\s+\S+\s
                    r"|d\S{1,2}c\s+l\S{1,2}p\W+t\S{1,2}\s+do\b"
                    r"|d\S{1,2}ng\s+c\S{1,3}ng\s+s\S{1,2}n\s+vi\S{1,2}t\s+nam")  # party documents
 # place: words (or a lone dash, as in "Bà Rịa - Vũng Tàu"), not glued to a code before it
-_DATE = (r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:[ ]{1,2}(?:-|[^\W\d][^\s,\d/:\-]*)){0,5})\s*,\s*NGAY\s*(?P<d>\d{1,2})?(?P<dj>[^\d\n]{0,4}?)\s*(?:th[a-z]{1,2}ng|/)\s*(?P<m>\d{1,2})?(?P<mj>[^\d\n/]{0,3}?)\s*(?:n[a-z]m|/)\s*(?P<y>\d{4})?")
+_DATE = (r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:[ ]{1,2}(?:-|[^\W\d][^\s,\d/:\-]*)){0,5})\s*,\s*NGAY\s*(?P<d>\d{1,2})?(?P<dj>[^\n]{0,4}?)\s*(?:th[a-z]{1,2}ng|/)\s*(?P<m>\d{1,2})?(?P<mj>[^\d\n/]{0,3}?)\s*(?:n[a-z]m|/)\s*(?P<y>\d{4})?")
 DATE = re.compile(_DATE.replace("NGAY", "ng[a-z]?y"))
 DATE_NO_DAY = re.compile(_DATE.replace("NGAY", "(?:ng[a-z]?y)?"))  # OCR lost "ngày" with the blank
 # (ngày/tháng/năm matched loosely: raw OCR reads them "ngdy", "thang", "nim")
@@ -256,7 +256,8 @@ def _date_fields(doc: Doc, start: int, m: re.Match) -> dict[str, Field]:
     if d and mo and y and 1 <= int(d) <= 31 and 1 <= int(mo) <= 12:
         out["date"] = Field(f"{int(y):04d}-{int(mo):02d}-{int(d):02d}", doc.span(a, b))
     elif mo and y and 1 <= int(mo) <= 12:
-        out["date"] = Field(None, doc.span(a, b), 1.0, "day left blank")
+        note = "day unreadable (handwritten?): check the scan" if m.group("dj").strip() else "day left blank"
+        out["date"] = Field(None, doc.span(a, b), 1.0, note)
         out["date_partial"] = Field(f"{int(y):04d}-{int(mo):02d}", doc.span(a, b))
     elif y:
         out["date_partial"] = Field(f"{int(y):04d}", doc.span(a, b))

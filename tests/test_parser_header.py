@@ -468,3 +468,10 @@ def test_restoration_slips_in_closing() -> None:
     raw = parse_text("KE HOACH\nThong tin tuyen truyen nam 2021\n" + raw_closing).header
     assert [r.value for r in raw.recipients][1:] == ["So Tu phap", "Luu: VT, TT"]
     assert raw.signer_name.value == "Nguyen Tri Phuong"
+
+
+def test_unreadable_day_is_flagged_not_guessed() -> None:
+    h = parse_text("UBND TỈNH X   CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 8/CT-UBND X, ngày Ø3 tháng 4 năm 2018\n"
+                   "CHỈ THỊ\nVề việc thử\n").header
+    assert (h.date.value, h.date_partial.value, h.place.value) == (None, "2018-04", "X")
+    assert "unreadable" in h.date.note
