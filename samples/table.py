@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ocr.flattened import cut_table, find_table, seg_text, split_cells
+from ocr.flattened import cut_table, find_table, seg_text
+from ocr.segment import split_cells
 
 __all__ = ["TableSpec", "auto_widths", "find_table", "parse_table", "split_cells"]
 
