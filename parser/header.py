@@ -36,6 +36,8 @@ DATE_NO_DAY = re.compile(_DATE.replace("NGAY", "(?:ng[a-z]?y)?"))  # OCR lost "n
 PARTY_NUMBER = re.compile(r"^[\s|*-]*s[o6]\s*[:.]?\s*(?P<num>\d+)?\s*-\s*(?P<sym>[a-zđ]{1,5}\s*/\s*[a-zđ]{1,5})\b")  # 12-KH/TU
 NUMBER = re.compile(r"^[\s|*-]*(?:s[o6]\s*[:.]?\s*|(?=/\s*[a-zð]+-))(?P<num>\d+(?:\s*/\s*\d{4}(?=\s*/))?)?(?P<junk>[^/\n]{0,6}?)\s*/\s*(?P<year>\d{4}\s*/\s*)?(?P<sym>[a-zð][a-zð0-9\-/]*(?:[ ]?-[ ]?[a-zð0-9]+)*)")
 HEAD_LINES = 40
+RANKS = (r"(chinh phu|quoc hoi|thu tuong)\b", r"(bo|ubnd|uy ban|hdnd|hoi dong nhan dan|tinh uy|dang bo)\b",
+         r"(tong cuc|cuc|so|ban|van phong|thanh tra|cong an)\b", r"(chi cuc|phong|trung tam|doan|to)\b")
 STATE = re.compile(r"c\S{1,3}g\s+h\S{1,2}a\s+x\S{1,2}\s+h\S{1,2}i|d\S{1,2}ng\s+c\S{1,3}ng\s+s\S{1,2}n")  # motto line
 MOTTO_TEXT = "cong hoa xa hoi chu nghia viet nam"
 MOTTO_SCORE = 80
@@ -339,13 +341,28 @@ def _add_agency_line(doc: Doc, names: list[list[tuple[int, int]]], a: int, b: in
 
 
 def _agencies(doc: Doc, names: list[list[tuple[int, int]]]) -> dict[str, Field]:
-    """The last name is the issuing agency, the one above it (if any) its parent."""
+    """The last name is the issuing agency, the one above it (if any) its parent; OCR
+    may read the two blocks in the other order (`CỤC HÓA CHẤT` before `BỘ CÔNG
+    THƯƠNG`), which the rank of their head words (BỘ above CỤC) puts right."""
     if not names:
         return {}
-    out = {"agency": _joined(doc, names[-1])}
-    if len(names) > 1:
-        out["parent_agency"] = _joined(doc, names[-2])
+    agency, parent = names[-1], names[-2] if len(names) > 1 else None
+    if parent and _rank(doc, agency) < _rank(doc, parent):
+        agency, parent = parent, agency
+    out = {"agency": _joined(doc, agency)}
+    if parent:
+        out["parent_agency"] = _joined(doc, parent)
     return out
+
+
+def _rank(doc: Doc, name: list[tuple[int, int]]) -> int:
+    """0 for the highest bodies (Chính phủ), 1 for ministries and provinces, 2 for their
+    departments, 3 below; 2 when the head word is not known."""
+    f = doc.folded[name[0][0]:name[0][1]].strip(" \t|\xa0") + " "
+    for rank, heads in enumerate(RANKS):
+        if re.match(heads, f):
+            return rank
+    return 2
 
 
 def _joined(doc: Doc, parts: list[tuple[int, int]]) -> Field:

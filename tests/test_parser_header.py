@@ -475,3 +475,14 @@ def test_unreadable_day_is_flagged_not_guessed() -> None:
                    "CHỈ THỊ\nVề việc thử\n").header
     assert (h.date.value, h.date_partial.value, h.place.value) == (None, "2018-04", "X")
     assert "unreadable" in h.date.note
+
+
+@pytest.mark.parametrize("first,second,parent,agency", [
+    ("CỤC HÓA CHẤT", "BỘ CÔNG THƯƠNG", "BỘ CÔNG THƯƠNG", "CỤC HÓA CHẤT"),  # OCR read the blocks upside down
+    ("BỘ CÔNG THƯƠNG", "CỤC HÓA CHẤT", "BỘ CÔNG THƯƠNG", "CỤC HÓA CHẤT"),
+    ("SỞ CÔNG THƯƠNG", "ĐOÀN KIỂM TRA", "SỞ CÔNG THƯƠNG", "ĐOÀN KIỂM TRA"),
+    ("CÔNG TY ABC", "BAN QUẢN LÝ DỰ ÁN", "CÔNG TY ABC", "BAN QUẢN LÝ DỰ ÁN"),  # unknown rank: order kept
+])
+def test_agency_order_by_rank(first: str, second: str, parent: str, agency: str) -> None:
+    h = parse_text(f"{first}\n{second}\nSố: 1/HC-X\nHà Nội, ngày 2 tháng 3 năm 2026\nV/v thử\n").header
+    assert (h.parent_agency.value, h.agency.value) == (parent, agency)
