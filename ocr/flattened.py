@@ -252,17 +252,22 @@ def cut_table(lines: Sequence[str], first: int, end: int) -> CutTable:
     return CutTable(first, end, tuple(tuple(t) for t in titles), tuple(_body(lines, rows, caps[1:])))
 
 
-def cut_continued(lines: Sequence[str], n_cols: int) -> CutTable | None:
+def cut_continued(lines: Sequence[str], n_cols: int,
+                  widths: Sequence[int | None] | None = None) -> CutTable | None:
     """The rest of a table whose header was on an earlier page: the lines before the first
-    row label go on with the last row there (an unnumbered row), rows follow. None when
-    the page does not start that way."""
+    row label go on with the last row there (an unnumbered row), rows follow. `widths`:
+    the body columns' widths in characters seen there. None when the page does not start
+    that way."""
     j = next((i for i, ln in enumerate(lines[:40]) if _is_label(ln)), None)
     if j is None or any(len(x) > 60 for x in lines[:j]):  # prose, not cell lines
         return None
     end = _table_end(lines, j)
     rows = ([(-1, list(range(j)))] if j else []) + _rows(lines, j, end)
     header: tuple[tuple[Seg, ...], ...] = ((),) * n_cols
-    return CutTable(0, end, header, tuple(_body(lines, rows, [None] * (n_cols - 1))))
+    caps: list[int | None] = [None] * (n_cols - 1)
+    if widths and len(widths) == n_cols - 1:
+        caps = list(widths)
+    return CutTable(0, end, header, tuple(_body(lines, rows, caps)))
 
 
 def _body(lines: Sequence[str], rows: list[tuple[int, list[int]]],
@@ -271,7 +276,8 @@ def _body(lines: Sequence[str], rows: list[tuple[int, list[int]]],
     again with them (a label -1: a row with no number, the rest of one on the page before)."""
     data = [(lb, u) for lb, u in rows if lb < 0 or _ROW.match(lines[lb])]
     texts = {lb: [lines[i] for i in u] for lb, u in data}
-    first_cut = [[[texts[lb][i] for i in c] for c in segment(texts[lb], caps)] for lb, _ in data]
+    first_cut = [[[texts[lb][i] for i in c] for c in segment(texts[lb], caps, None, lb < 0)]
+                 for lb, _ in data]
     dcaps = data_caps(first_cut) or caps
     dashed = dashed_columns(first_cut)
     out: list[CutRow] = []
@@ -279,7 +285,7 @@ def _body(lines: Sequence[str], rows: list[tuple[int, list[int]]],
         if lb >= 0 and not _ROW.match(lines[lb]):
             out.append(_group_row(lines, lb, under))
             continue
-        cells = segment(texts[lb], dcaps, dashed)
+        cells = segment(texts[lb], dcaps, dashed, lb < 0)
         segs = tuple(tuple(_whole(lines, under[i]) for i in c) for c in cells)
         label = (lb, 0, len(lines[lb].rstrip("."))) if lb >= 0 else (under[0], 0, 0)
         out.append(CutRow(label, False, segs))

@@ -20,7 +20,7 @@ def _start_cost(lines: Sequence[str], i: int) -> float:
         return 0.0
     if line[:1] in "-+•":
         before = next((x for x in reversed(lines[:i]) if x[:1] in "-+•" or x[:1].isupper()), "")
-        return 1.0 if before[:1] in "-+•" else 0.0
+        return 1.0 if before[:1] and before[:1] in "-+•" else 0.0
     if line[:1].isupper() or line[:1].isdigit():
         return 0.2 if prev is None or prev.endswith((".", ";", ":")) else 0.6
     return 4.0
@@ -91,17 +91,21 @@ def _entries(
 
 
 def segment(
-    lines: Sequence[str], caps: Sequence[int | None], dashed: Sequence[bool] | None = None
+    lines: Sequence[str], caps: Sequence[int | None], dashed: Sequence[bool] | None = None,
+    continued: bool = False,
 ) -> list[list[int]]:
     """The line indices of each of len(caps) cells, columns left to right, with one wrap
-    back to the first columns allowed (a row broken by a page break)."""
+    back to the first columns allowed (a row broken by a page break). A `continued` row
+    is the rest of one begun on the page before: it is past its wrap already, so it may
+    leave cells empty cheaply."""
     k, m = len(caps), len(lines)
+    start: State = (0, -1, int(continued))
     seg = [
         [_seg_costs(lines, i, caps[c], dashed[c] if dashed else None) for i in range(m)]
         for c in range(k)
     ]
-    best: dict[State, tuple[float, State | None]] = {(0, -1, 0): (0.0, None)}
-    at: list[list[State]] = [[(0, -1, 0)]] + [[] for _ in range(m)]
+    best: dict[State, tuple[float, State | None]] = {start: (0.0, None)}
+    at: list[list[State]] = [[start]] + [[] for _ in range(m)]
     for i in range(m):
         states = [(s, best[s][0]) for s in at[i]]
         for (ncol, nps), (base, src) in _entries(lines, i, states, k).items():
@@ -111,12 +115,16 @@ def segment(
                     at[j].append(key)
                 if base + c < best.get(key, (float("inf"), None))[0]:
                     best[key] = (base + c, src)
-    return _trace(best, k, m)
+    return _trace(best, k, m, 1.0 if start[2] else 0.0)
 
 
-def _trace(best: dict[State, tuple[float, State | None]], k: int, m: int) -> list[list[int]]:
+def _trace(best: dict[State, tuple[float, State | None]], k: int, m: int,
+           rest: float) -> list[list[int]]:
+    """The cells of the cheapest complete cut: columns left empty at the end cost 2 each
+    (1 each in the rest of a row, `rest`; none after a wrap, the row was ended before)."""
     finals = [
-        (v[0] + (k - 1 - s[1]) * 2.0 * (s[2] == 0), s) for s, v in best.items() if s[0] == m and m
+        (v[0] + (k - 1 - s[1]) * (2.0 if s[2] == 0 else rest), s)
+        for s, v in best.items() if s[0] == m and m
     ]
     cells: list[list[int]] = [[] for _ in range(k)]
     node: State | None = min(finals)[1] if finals else None

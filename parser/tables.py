@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from diacritics.models import RestoredPage
-from ocr.models import Cell, Table
+from ocr.models import Cell, OcrPage, Table
 
 from .doc import Doc, clean, fold
 from .duties import unit_name
@@ -304,19 +304,32 @@ class _Reader:
         return self.doc.span(self.doc.starts[k] + start, self.doc.starts[k] + end)
 
 
-def _continued(pages: Sequence[RestoredPage], k: int, n_cols: int) -> tuple[Table, ...]:
+def _continued(pages: Sequence[RestoredPage], k: int, n_cols: int,
+               before: tuple[Table, ...]) -> tuple[Table, ...]:
     """A text page with no table after a page whose task table runs to its end: the rows
     of that table flattened on this page (text files break pages inside tables too)."""
     from ocr.text import continued_table
 
-    prev = pages[k - 1].raw if k else None
-    if prev is None or not n_cols or pages[k].raw.source == "ocr" or not prev.tables:
+    if not k or not n_cols or not before or pages[k].raw.source == "ocr":
         return ()
-    last = max((c.end for c in prev.tables[-1].cells), default=-1)
+    prev = pages[k - 1].raw
+    last = max((c.end for c in before[-1].cells), default=-1)
     if last < len(prev.text.rstrip()) - 80:  # prose after the table: it ended there
         return ()
-    table = continued_table(pages[k].raw, n_cols)
+    table = continued_table(pages[k].raw, n_cols, _widths(prev, before[-1]))
     return (table,) if table is not None else ()
+
+
+def _widths(page: OcrPage, table: Table) -> list[int | None]:
+    """Per body column of a flattened table, the width its printed lines show (the 90th
+    percentile of their lengths), for cutting its rows continued on the next page."""
+    out: list[int | None] = []
+    for col in range(1, table.n_cols):
+        cells = [c for c in table.cells if c.col == col and c.col_span == 1 and c.row and c.start >= 0]
+        lengths = sorted(len(ln.text.strip()) for c in cells for ln in page.lines
+                         if c.start <= ln.start and ln.end <= c.end + 1 and ln.text.strip())
+        out.append(lengths[int(0.9 * (len(lengths) - 1))] if len(lengths) >= 5 else None)
+    return out
 
 
 def table_responsibilities(pages: Sequence[RestoredPage]) -> list[Responsibility]:
@@ -324,8 +337,10 @@ def table_responsibilities(pages: Sequence[RestoredPage]) -> list[Responsibility
     supporting unit (source "table"), with the task, timing and group; the same unit in
     the same role for the same task is listed once."""
     reader = _Reader(pages)
+    before: tuple[Table, ...] = ()  # the tables read on the page before
     for k, page in enumerate(pages):
-        for table in page.raw.tables or _continued(pages, k, reader.n_cols):
+        before = page.raw.tables or _continued(pages, k, reader.n_cols, before)
+        for table in before:
             reader.table(k, page, table)
     seen: set[tuple[str, str, tuple[str, ...]]] = set()
     out = []

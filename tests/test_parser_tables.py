@@ -116,6 +116,30 @@ def test_004_lead_unit_per_row(seed_004: tuple[str, RestoredPage]) -> None:
     assert list(leads.values()) == expected
 
 
+def _break_at(text: str, starts: tuple[str, ...]) -> str:
+    """004 with a form feed before each line starting so (where the printed original
+    turned its pages inside the table: rows 04 and 13 are split)."""
+    lines = text.split("\n")
+    cut = [next(i for i, x in enumerate(lines) if x.strip().startswith(s)) for s in starts]
+    return "\n".join("\f" + x if i in cut else x for i, x in enumerate(lines))
+
+
+@pytest.mark.parametrize("starts", [(), ("thông và hiện đại hóa",), ("Hội đồng nhân dân tỉnh ban",),
+                                    ("thông và hiện đại hóa", "Hội đồng nhân dân tỉnh ban")],
+                         ids=["one page", "break in row 04", "break in row 13", "both breaks"])
+def test_004_leads_across_page_breaks(seed_004: tuple[str, RestoredPage], starts: tuple[str, ...]) -> None:
+    """A text file that keeps the original's page breaks (form feeds inside the table):
+    every row still has its exact lead units, the broken rows once each."""
+    both = {"Văn phòng", "Các phòng chuyên môn"}
+    expected = [both] * 4 + [{"Văn phòng"}] + [both] * 3 + [{"Văn phòng"}] * 6
+    rec = parse_text(_break_at(seed_004[0], starts))
+    leads: dict[str, set[str]] = {}
+    for r in rec.responsibilities:
+        if r.source == "table":
+            leads.setdefault(r.tasks[0], set()).update([r.unit] if r.role == "lead" else [])
+    assert list(leads.values()) == expected
+
+
 def test_004_provenance_group_timing(seed_004: tuple[str, RestoredPage]) -> None:
     text, page = seed_004
     duties = table_responsibilities([page])
