@@ -146,39 +146,52 @@ def _open_sides(box: Box, size: tuple[int, int]) -> tuple[bool, bool, bool, bool
     return box.x0 <= mx, box.y0 <= my, box.x1 >= W - mx, box.y1 >= H - my
 
 
-def _regions(comp: np.ndarray, sides: tuple[bool, bool, bool, bool]) -> tuple[np.ndarray, list[tuple[int, int, int, int, int]], bool]:
+Regions = tuple[np.ndarray, list[tuple[int, int, int, int, int]], bool, bool]
+
+
+def _regions(comp: np.ndarray, sides: tuple[bool, bool, bool, bool], seal: int = 0) -> Regions:
     """(label image, boxes of enclosed regions, whether any region is closed only by the
-    page edge). The rules are framed by a one-pixel border; a region reaching that frame
-    is open, and counts as a cell only on a side cut by the page edge."""
+    page edge, whether an open region runs down a side). The rules are framed by a
+    one-pixel border; a region reaching that frame is open, and counts as a cell on a side
+    cut by the page edge, or between two rules at the left or right (a table drawn without
+    outer verticals, its sides then sealed `seal` pixels deep, for skewed rule ends)."""
     framed = cv2.copyMakeBorder(comp, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=1)
+    if seal and not sides[0]:
+        framed[:, : seal + 1] = 1
+    if seal and not sides[2]:
+        framed[:, -seal - 1:] = 1
     n, lab, st, _ = cv2.connectedComponentsWithStats((1 - framed).astype(np.uint8),
                                                      connectivity=4)
     lab = lab[1:-1, 1:-1]
     H, W = comp.shape
     boxes: list[tuple[int, int, int, int, int]] = []
-    cut = False
+    cut = leak = False
     for i in range(1, n):
         x, y, bw, bh, area = (int(v) for v in st[i])
         x, y = x - 1, y - 1
         touch = (x <= 0, y <= 0, x + bw >= W, y + bh >= H)
         at_edge = any(t and s for t, s in zip(touch, sides, strict=True))
         cut = cut or (at_edge and bw * bh < 0.9 * W * H)
+        side_open = (touch[0] or touch[2]) and not (touch[1] or touch[3])  # no outer verticals
+        leak = leak or ((touch[0] or touch[2]) and not at_edge)
         small = bw < MIN_CELL or bh < MIN_CELL or area < 0.5 * bw * bh
-        if small or (any(touch) and not at_edge) or bw * bh > 0.9 * W * H:
+        if small or (any(touch) and not (at_edge or side_open)) or bw * bh > 0.9 * W * H:
             lab[lab == i] = 0
             continue
         boxes.append((i, x, y, bw, bh))
-    return lab, boxes, cut
+    return lab, boxes, cut, leak
 
 
 def _grid(comp: np.ndarray, box: Box, hor: np.ndarray, size: tuple[int, int]) -> Grid | None:
     """The grid of one connected set of rules, or None when it encloses fewer than
     2 x 2 cells (a frame, an underline, a single box)."""
     sides = _open_sides(box, size)
-    lab, regions, cut = _regions(comp, sides)
+    slope = _slope(hor & comp)
+    lab, regions, cut, leak = _regions(comp, sides)
+    if leak:
+        lab, regions, cut, _ = _regions(comp, sides, seal=int(abs(slope) * box.height) + 3)
     if len(regions) < 3:
         return None
-    slope = _slope(hor & comp)
     cells = _place(regions, slope, box)
     if cells is None:
         return None

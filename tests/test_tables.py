@@ -121,7 +121,7 @@ def test_what_is_a_table(n_rows: int, n_cols: int, expected: bool) -> None:
 
 
 def _draw_grid(rows: list[int], cols: list[int], groups: set[int], angle: float,
-               breaks: int, seed: int) -> np.ndarray:
+               breaks: int, seed: int, outer: bool = True) -> np.ndarray:
     """A white page with a ruled grid: group rows have no inner verticals; a few rules are
     broken by small gaps; the whole page turned by `angle` degrees."""
     rng = np.random.default_rng(seed)
@@ -132,7 +132,7 @@ def _draw_grid(rows: list[int], cols: list[int], groups: set[int], angle: float,
         cv2.line(img, (xs[0], y), (xs[-1], y), 0, 2)
     for k, x in enumerate(xs):
         for r in range(len(rows)):
-            if r not in groups or k in (0, 1, len(xs) - 1):
+            if (r not in groups or k in (0, 1, len(xs) - 1)) and (outer or 0 < k < len(cols)):
                 cv2.line(img, (x, ys[r]), (x, ys[r + 1]), 0, 2)
     for _ in range(breaks):  # gaps of a few pixels in random rules, between crossings
         y, k = int(rng.choice(ys)), int(rng.integers(0, len(cols)))
@@ -148,15 +148,16 @@ def _draw_grid(rows: list[int], cols: list[int], groups: set[int], angle: float,
     cols=st.lists(st.integers(90, 400), min_size=3, max_size=5),
     angle=st.floats(-2.0, 2.0),
     breaks=st.integers(0, 4),
+    outer=st.booleans(),
     data=st.data(),
 )
 def test_grid_geometry(rows: list[int], cols: list[int], angle: float, breaks: int,
-                       data: st.DataObject) -> None:
+                       outer: bool, data: st.DataObject) -> None:
     cols = cols[: max(3, len(cols))]
     if sum(cols) > 1150:
         cols = [c * 1150 // sum(cols) for c in cols]
     groups = set(data.draw(st.lists(st.integers(1, len(rows) - 1), max_size=2))) if len(rows) > 2 else set()
-    img = _draw_grid(rows, cols, groups, angle, breaks, seed=len(rows) * 7 + breaks)
+    img = _draw_grid(rows, cols, groups, angle, breaks, seed=len(rows) * 7 + breaks, outer=outer)
     (grid,) = detect(img).grids
     assert (grid.n_rows, grid.n_cols) == (len(rows), len(cols))
     for r in range(len(rows)):
@@ -173,3 +174,11 @@ def test_skew_and_breaks_regressions(angle: float, breaks: int) -> None:
     img = _draw_grid([60, 60, 100], [90, 90, 273], set(), angle, breaks, seed=18)
     (grid,) = detect(img).grids
     assert (grid.n_rows, grid.n_cols, len(grid.cells)) == (3, 3, 9)
+
+
+def test_table_without_outer_verticals() -> None:
+    """Only inner verticals: the cells at the sides are open left and right, still cells."""
+    img = _draw_grid([80, 120, 80], [120, 400, 200], {1}, 0.7, 0, seed=1, outer=False)
+    (grid,) = detect(img).grids
+    assert (grid.n_rows, grid.n_cols) == (3, 3) and not grid.incomplete
+    assert sorted((c.col, c.col_span) for c in grid.cells if c.row == 1) == [(0, 1), (1, 2)]
