@@ -58,8 +58,8 @@ def _type_of(doc: Doc, a: int, b: int) -> str | None:
 
 
 def _damaged_type(f: str, text: str) -> str | None:
-    """A capitals line one OCR slip from a type name (`QUYẾT ĐJNH`, `THÔNG BA0`); types
-    shorter than 7 letters are not guessed (`BÁO CÁO` is a word pair of its own)."""
+    """A capitals line one OCR slip from a type name (`QUYẾT ĐJNH`, `THÔNG BA0`); names
+    shorter than 7 letters (`ĐỀ ÁN`) are too close to other words to be guessed."""
     if not text.isupper() or not 7 <= len(f) <= 20:
         return None
     dist, t = min((Levenshtein.distance(f, t), -len(t), t) for t in TYPES)[::2]
@@ -110,9 +110,10 @@ def _split_top(doc: Doc, top: list[tuple[int, int, str]]) -> tuple[list[tuple[in
     fields: dict[str, Field] = {}
     stamped = _stamp_lines(top)
     motto = _motto_span(doc, top)
-    for i, (a, b, _) in enumerate(top):
+    for i, (a, b, text) in enumerate(top):
         if i in stamped or motto[0] <= a and b <= motto[1]:
             continue  # a stamp, or a line inside a motto OCR broke over lines
+        right = "|" not in text and len(text) - len(text.lstrip()) >= STAMP_INDENT  # right half only
         f = doc.folded[a:b]
         cut = motto_start(f)
         if cut is None and a <= motto[0] < b:
@@ -123,6 +124,8 @@ def _split_top(doc: Doc, top: list[tuple[int, int, str]]) -> tuple[list[tuple[in
             cut = date.start() + skip
         if date and "place" not in fields:
             fields.update(_date_fields(doc, *_whole_date(doc, a, b, date)))
+        if right:
+            continue
         if cut is not None and f[:cut].strip(" \t|\xa0"):
             left.append((a, a + cut))
         elif cut is None and not date:
@@ -200,9 +203,7 @@ def _stamp_lines(top: list[tuple[int, int, str]]) -> set[int]:
 def _stamp(text: str) -> bool:
     """An e-signature stamp printed at the top right (`TRUNG TÂM CÔNG BÁO ...`, an e-mail,
     a time stamp): not part of the header's left column."""
-    if "@" in text or re.search(r"\d{1,2}:\d{2}:\d{2}|[+]\d{2}:\d{2}\b", text):
-        return True
-    return "|" not in text and len(text) - len(text.lstrip()) >= STAMP_INDENT
+    return "@" in text or bool(re.search(r"\d{1,2}:\d{2}:\d{2}|[+]\d{2}:\d{2}\b", text))
 
 
 def _typed_title(doc: Doc, lines: list[tuple[int, int, str]], t: int) -> dict[str, Field]:
@@ -346,8 +347,10 @@ def _agencies(doc: Doc, names: list[list[tuple[int, int]]]) -> dict[str, Field]:
     THƯƠNG`), which the rank of their head words (BỘ above CỤC) puts right."""
     if not names:
         return {}
-    agency, parent = names[-1], names[-2] if len(names) > 1 else None
-    if parent and _rank(doc, agency) < _rank(doc, parent):
+    agency: list[tuple[int, int]] = names[-1]
+    parent: list[tuple[int, int]] | None = names[-2] if len(names) > 1 else None
+    ranks = (_rank(doc, agency), _rank(doc, parent)) if parent else (None, None)
+    if parent and ranks[0] is not None and ranks[1] is not None and ranks[0] < ranks[1]:
         agency, parent = parent, agency
     out = {"agency": _joined(doc, agency)}
     if parent:
@@ -355,14 +358,11 @@ def _agencies(doc: Doc, names: list[list[tuple[int, int]]]) -> dict[str, Field]:
     return out
 
 
-def _rank(doc: Doc, name: list[tuple[int, int]]) -> int:
+def _rank(doc: Doc, name: list[tuple[int, int]] | None) -> int | None:
     """0 for the highest bodies (Chính phủ), 1 for ministries and provinces, 2 for their
-    departments, 3 below; 2 when the head word is not known."""
-    f = doc.folded[name[0][0]:name[0][1]].strip(" \t|\xa0") + " "
-    for rank, heads in enumerate(RANKS):
-        if re.match(heads, f):
-            return rank
-    return 2
+    departments, 3 below; None when the head word is not known (then the order stands)."""
+    f = doc.folded[name[0][0]:name[0][1]].strip(" \t|\xa0") + " " if name else ""
+    return next((rank for rank, heads in enumerate(RANKS) if re.match(heads, f)), None)
 
 
 def _joined(doc: Doc, parts: list[tuple[int, int]]) -> Field:

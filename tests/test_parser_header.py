@@ -486,3 +486,10 @@ def test_unreadable_day_is_flagged_not_guessed() -> None:
 def test_agency_order_by_rank(first: str, second: str, parent: str, agency: str) -> None:
     h = parse_text(f"{first}\n{second}\nSố: 1/HC-X\nHà Nội, ngày 2 tháng 3 năm 2026\nV/v thử\n").header
     assert (h.parent_agency.value, h.agency.value) == (parent, agency)
+
+
+def test_date_line_alone_in_the_right_half_is_read() -> None:
+    text = ("    UBND TỈNH X\n    SỞ Y\n    Số: 4/KH-SY\n" + " " * 44 + "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            + " " * 44 + "X, ngày 9 tháng 9 năm 2025\n" + " " * 44 + "TRUNG TÂM LƯU TRỮ\nKẾ HOẠCH\nThử nghiệm\n")
+    h = parse_text(text).header
+    assert (h.date.value, h.place.value, h.agency.value) == ("2025-09-09", "X", "SỞ Y")
