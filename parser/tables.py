@@ -195,15 +195,17 @@ class _Row:
 
 
 def _rows(table: Table) -> list[_Row]:
-    """Rows with their cells by column; a row is a group row when a cell spans several
-    columns or its label is a Roman numeral (or a letter) with no units beside it."""
+    """Rows with their cells by column; a row is a group row when it holds one title
+    beside its label, in a cell spanning several columns or after a Roman numeral (or a
+    letter)."""
     out = []
     for row in table.rows():
         by_col = {c.col: c for c in row}
         wide = any(c.col_span >= 2 for c in row)
         label = by_col.get(0)
         roman = label is not None and bool(_GROUP_LABEL.match(label.text))
-        out.append(_Row(by_col, wide or (roman and len([c for c in row if c.text.strip()]) <= 2)))
+        few = len([c for c in row if c.text.strip()]) <= 2  # a header may merge cells too
+        out.append(_Row(by_col, (wide or roman) and few))
     return out
 
 
@@ -216,6 +218,22 @@ def _title_row(row: _Row) -> bool:
     """A row that may be a header: no group row, no row number, only short cells (a data
     row's task or units may well contain title words)."""
     return not row.group and not _numbered(row) and all(len(c.text) <= 60 for c in row.cells.values())
+
+
+def _titles(row: _Row, n_cols: int) -> list[str]:
+    """The header words over each column (a merged cell's over each it spans)."""
+    titles = [""] * n_cols
+    for c in row.cells.values():
+        for col in range(c.col, min(n_cols, c.col + c.col_span)):
+            titles[col] = c.text
+    return titles
+
+
+def _sub_header(row: _Row, n_cols: int) -> bool:
+    """A second header row: title-like, and most of its cells name a column role."""
+    texts = [t for t in _titles(row, n_cols) if t.strip()]
+    roles = column_roles([f"x {t}" for t in texts])  # no cell taken for the number column
+    return _title_row(row) and bool(texts) and 2 * len(set(roles.values())) >= len(texts)
 
 
 def _group_title(page: RestoredPage, row: _Row) -> str:
@@ -258,15 +276,22 @@ class _Reader:
                 self.tasks.append(_Task([(k, page, row)], self.group))
 
     def _header(self, table: Table, rows: list[_Row]) -> int | None:
-        """Index of the first body row (after the header), None for a table of no tasks."""
+        """Index of the first body row (after the header), None for a table of no tasks.
+        A header may take two rows (`Đơn vị thực hiện` over `Chủ trì` | `Phối hợp`): the
+        titles of a column are all the header words above it."""
         for r, row in enumerate(rows[:3]):
             if not _title_row(row):
                 continue
-            titles = [row.cells[c].text if c in row.cells else "" for c in range(table.n_cols)]
+            titles = _titles(row, table.n_cols)
+            end = r + 1
+            while end < len(rows) and end <= r + 2 and _sub_header(rows[end], table.n_cols):
+                titles = [f"{a} {b}" for a, b in zip(titles, _titles(rows[end], table.n_cols),
+                                                     strict=True)]
+                end += 1
             roles = column_roles(titles)
             if _task_table(roles):
                 self.roles, self.n_cols, self.group = roles, table.n_cols, None
-                return r + 1
+                return end
         return 0 if self.roles and table.n_cols == self.n_cols else None
 
     def duties(self) -> list[Responsibility]:

@@ -420,3 +420,24 @@ def test_no_continuation_after_prose() -> None:
     text = BROKEN_TEXT.replace("\f", " ") + prose + "\fSTT\n1\nVăn phòng Sở\nThanh tra Sở"
     pages = parse_text(text).responsibilities
     assert all(r.span.page == 0 for r in pages if r.source == "table")
+
+
+def test_header_of_two_rows() -> None:
+    """`Đơn vị thực hiện` merged over `Chủ trì` | `Phối hợp`: the second header row names
+    the columns, it is no data row."""
+    page = _ocr_page(0, [
+        [(0, 1, "STT"), (1, 1, "Nội dung"), (2, 2, "Đơn vị thực hiện"), (4, 1, "Thời gian")],
+        [(2, 1, "Chủ trì"), (3, 1, "Phối hợp")],
+        [(0, 1, "1"), (1, 1, "Xây dựng kế hoạch"), (2, 1, "Văn phòng Sở"), (3, 1, "Thanh tra Sở"),
+         (4, 1, "Quý I")],
+    ], 5)
+    duties = table_responsibilities([passthrough(page)])
+    assert [(r.unit, r.role, r.timing) for r in duties] == [
+        ("Văn phòng Sở", "lead", "Quý I"), ("Thanh tra Sở", "support", "Quý I")]
+
+
+def test_piped_header_of_two_rows() -> None:
+    text = ("TT | Nội dung | Đơn vị thực hiện |  | Thời gian\n |  | Chủ trì | Phối hợp | \n"
+            "1 | Xây dựng kế hoạch | Văn phòng Sở | Thanh tra Sở | Quý I")
+    duties = table_responsibilities([passthrough(text_page("0" * 64, 0, text))])
+    assert [(r.unit, r.role) for r in duties] == [("Văn phòng Sở", "lead"), ("Thanh tra Sở", "support")]
