@@ -46,7 +46,7 @@ FUNCTION_WORDS = {"va", "cac", "cua"}  # not initialled in agency codes (SNNMT)
 
 def repair(doc: Doc, h: Header) -> Header:
     """The header with damaged agency names, signer title and symbol letters repaired."""
-    place = _corroborate(doc, h.place)
+    place = _corroborate(doc, h.place, near=True)  # one letter off: only a place name (Bộ / Sở)
     parent = _with_place(_corroborate(doc, h.parent_agency), place)
     agency = _with_place(_corroborate(doc, h.agency), place)
     title = _signer_title(h.signer_title)
@@ -110,7 +110,7 @@ def _words_key(text: str) -> str:
     return " ".join(fold_tone_placement(w) for w in text.lower().split())
 
 
-def _corroborate(doc: Doc, f: Field) -> Field:
+def _corroborate(doc: Doc, f: Field, near: bool = False) -> Field:
     """The field's reading outvoted by the body's when the header's own reading appears
     nowhere else and the body spells the same letters (marks, spaces aside) otherwise."""
     if not f.value or f.span is None:
@@ -127,13 +127,45 @@ def _corroborate(doc: Doc, f: Field) -> Field:
         k = _words_key(form)
         votes[k] += 1
         forms.setdefault(k, form)
+    if near and votes[own] <= 1 and len(votes) <= 1:  # nothing else read the same: one letter off?
+        for form in _near_forms(doc, f.value, key):
+            votes[_words_key(form)] += 1
+            forms.setdefault(_words_key(form), form)
+        if max(votes.values(), default=0) < 2:
+            return f
     if not votes or votes[own] > 1 or votes.most_common(1)[0][0] == own:
         return f
     best = forms[votes.most_common(1)[0][0]]
     if fold(f.value) == f.value.lower():  # no marks at all (un-restored OCR): none added
         best = _unmarked(best)
-    value = best.upper() if f.value.isupper() else best
-    return dataclasses.replace(f, value=value, note="read again in the body (damaged in the header)")
+    return dataclasses.replace(f, value=_cased(best, f.value), note="read again in the body (damaged in the header)")
+
+
+def _cased(best: str, like: str) -> str:
+    """`best` in the letter case the field was printed in (capitals, or word by word)."""
+    if like.isupper():
+        return best.upper()
+    words, model = best.split(), like.split()
+    if len(words) != len(model):
+        return best
+    return " ".join(w.capitalize() if m[:1].isupper() else w.lower() for w, m in zip(words, model, strict=True))
+
+
+def _near_forms(doc: Doc, value: str, key: str) -> list[str]:
+    """Runs of as many words in the body, one letter from the field once folded (OCR's
+    `Cuo Bằng` for Cao Bằng): place names of 6 to 30 letters only, where one letter is
+    a slip and not another place (Hà Nam / Hà Nội differ by two); agencies can differ
+    by one (Bộ / Sở Công Thương), so they are not read this way."""
+    n = len(value.split())
+    if not 6 <= len(key) <= 30 or n > 6:
+        return []
+    words = [(m.start(), m.end(), re.sub(r"[^a-z0-9]", "", m.group())) for m in re.finditer(r"\S+", doc.flat)]
+    out = []
+    for i in range(len(words) - n + 1):
+        run = "".join(w for _, _, w in words[i:i + n])
+        if run != key and abs(len(run) - len(key)) <= 1 and Levenshtein.distance(run, key, score_cutoff=1) <= 1:
+            out.append(" ".join(doc.text[words[i][0]:words[i + n - 1][1]].split()).strip(",.;:()"))
+    return out
 
 
 def _unmarked(text: str) -> str:

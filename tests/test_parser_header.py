@@ -493,3 +493,13 @@ def test_date_line_alone_in_the_right_half_is_read() -> None:
             + " " * 44 + "X, ngày 9 tháng 9 năm 2025\n" + " " * 44 + "TRUNG TÂM LƯU TRỮ\nKẾ HOẠCH\nThử nghiệm\n")
     h = parse_text(text).header
     assert (h.date.value, h.place.value, h.agency.value) == ("2025-09-09", "X", "SỞ Y")
+
+
+def test_place_one_letter_off_read_again_but_not_an_agency() -> None:
+    """`Cuo Bằng` in the date line is Cao Bằng, named twice in the body; `BỘ CÔNG THƯƠNG`
+    stays although the body names `Sở Công Thương` (one letter off, another agency)."""
+    text = ("BỘ CÔNG THƯƠNG   CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nCỤC HÓA CHẤT\nSố: 9/HC-CN\n"
+            "Cuo Bằng, ngày 2 tháng 3 năm 2024\nV/v thử nghiệm\n\nKính gửi: Sở Công Thương\n\n"
+            "Sở Công Thương tỉnh Cao Bằng báo cáo; Sở Công Thương tỉnh Cao Bằng đề nghị.\n")
+    h = parse_text(text).header
+    assert (h.place.value, h.parent_agency.value) == ("Cao Bằng", "BỘ CÔNG THƯƠNG")
