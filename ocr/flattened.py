@@ -203,7 +203,29 @@ def _titles(lines: Sequence[str], h: int, j: int) -> tuple[list[list[Seg]], list
         None if sh or len(t) == 1 else max(b - a for _, a, b in t)
         for t, sh in zip(titles, shared, strict=True)
     ]
-    return titles, caps
+    return _nest(lines, titles, caps)
+
+
+_CHILD = re.compile(r"(chu tri|phoi hop)\b")
+_PARENT = re.compile(r".*\b(thuc hien|don vi|co quan|trach nhiem)\b")
+
+
+def _nest(lines: Sequence[str], titles: list[list[Seg]],
+          caps: list[int | None]) -> tuple[list[list[Seg]], list[int | None]]:
+    """A header of two rows flattened: `Đơn vị thực hiện` spans `Chủ trì` | `Phối hợp`,
+    which come last. The sub-titles take the place of the title above them."""
+    text = [fold(seg_text(lines, t)) for t in titles]
+    m = len(titles)
+    while m > 0 and _CHILD.match(text[m - 1]) and len(text[m - 1].split()) <= 4:
+        m -= 1
+    parent = next((p for p in range(m - 1, -1, -1) if _PARENT.match(text[p])
+                   and not _CHILD.search(text[p])), None)
+    if m == len(titles) or len(titles) - m < 2 or parent is None:
+        return titles, caps
+    children = range(m, len(titles))
+    nested = titles[:parent] + [titles[parent] + titles[c] for c in children] + titles[parent + 1:m]
+    widths = caps[:parent] + [caps[c] for c in children] + caps[parent + 1:m]
+    return nested, widths
 
 
 def _rows(lines: Sequence[str], a: int, b: int) -> list[tuple[int, list[int]]]:

@@ -483,3 +483,14 @@ def test_continued_table_rows() -> None:
                            ("3", "Tổng kết", "Văn phòng", "Tháng 12")]
     assert continued_table(page_of("Kế hoạch này có hiệu lực kể từ ngày ký, các phòng, đơn vị "
                                    "triển khai thực hiện.\n1\nabc"), 4) is None
+
+
+def test_header_of_two_rows_flattened() -> None:
+    """`Đơn vị thực hiện` printed over `Chủ trì` | `Phối hợp`: flattened, the sub-titles
+    come after the first header row's titles; they take the place of their parent."""
+    text = ("STT\nNội dung\nĐơn vị thực hiện\nThời gian\nChủ trì\nPhối hợp\n"
+            "1\nXây dựng kế hoạch\nVăn phòng Sở\nThanh tra Sở\nQuý I")
+    (table,) = page_of(text).tables
+    assert rows(table) == [
+        ("STT", "Nội dung", "Đơn vị thực hiện Chủ trì", "Đơn vị thực hiện Phối hợp", "Thời gian"),
+        ("1", "Xây dựng kế hoạch", "Văn phòng Sở", "Thanh tra Sở", "Quý I")]
