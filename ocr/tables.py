@@ -27,6 +27,8 @@ EDGE = 0.01  # a table this close to the page edge (share of the side) may be cu
 MIN_CELL = 6  # px (reduced page): a smaller enclosed region is a gap between rules, not a cell
 SHORT = 4  # a one-line crop less wide than 4 heights is short (a label, a word or two)
 SHORT_LINE = 0.3  # inches: a crop lower than this holds one line
+MIN_WIDTH = 0.3  # share of the page width a table spans at least
+MIN_ROW = 0.012  # share of the page height a typical row is at least tall (a text line)
 WORK_MIN = 1000  # px: a page at least twice this wide is searched at half resolution
 
 
@@ -196,9 +198,17 @@ def _grid(comp: np.ndarray, box: Box, hor: np.ndarray, size: tuple[int, int]) ->
     if cells is None:
         return None
     cells_t, n_rows, n_cols = cells
-    if not is_table(n_rows, n_cols):
+    if not is_table(n_rows, n_cols) or not _text_sized(cells_t, box, size):
         return None
     return Grid(cells_t, n_rows, n_cols, box, cut, lab.astype(np.int32))
+
+
+def _text_sized(cells: tuple[GridCell, ...], box: Box, size: tuple[int, int]) -> bool:
+    """A table is wide (a share of the page) and its rows tall enough for a line of text;
+    a grey seal's emblem or a ruled `CV ĐẾN` stamp encloses many tiny regions (seen on
+    real scans)."""
+    rows = sorted(c.box.height / c.row_span for c in cells)
+    return box.width >= MIN_WIDTH * size[0] and rows[len(rows) // 2] >= MIN_ROW * size[1]
 
 
 def is_table(n_rows: int, n_cols: int) -> bool:
