@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from .segment import dashed_columns, data_caps, segment
 
 _ROMAN = r"[IVXL]{1,5}"
-_GROUP = re.compile(rf"^({_ROMAN})(?:\s+(\S.*))?$")
+_GROUP = re.compile(rf"^({_ROMAN})\.?(?:\s+(\S.*))?$")
 _ROW = re.compile(r"^(\d{1,3}(?:\.\d{1,2}){0,2})\.?$")  # 1, 01, 1., 1.2
-_END = re.compile(rf"^({_ROMAN}|\d{{1,2}})\.\s+\S|^Nơi nhận|^Noi nhan")
+_END = re.compile(r"^\d{1,2}\.\s+\S|^Nơi nhận|^Noi nhan")
+_HEADING = re.compile(rf"^{_ROMAN}\.\s+(\S.*)$")
 _NUMBER_TITLE = re.compile(r"^(stt|tt|so tt|so thu tu)\b")
 # words of typical column titles (marks stripped): a run of short lines is a table header
 # only when its titles read like these
@@ -90,11 +91,21 @@ def _short(line: str) -> bool:
 
 
 def _is_label(line: str) -> bool:
-    """A row label: a bare number, or a Roman group number alone or before a capital."""
+    """A row label: a bare number, or a Roman group number alone or before a capital (not
+    a heading in capitals, which ends the table)."""
     g = _GROUP.match(line)
-    return (
-        bool(_ROW.match(line)) or g is not None and (g.group(2) is None or g.group(2)[:1].isupper())
-    )
+    if g is None:
+        return bool(_ROW.match(line))
+    return (g.group(2) is None or g.group(2)[:1].isupper()) and not _ends(line)
+
+
+def _ends(line: str) -> bool:
+    """A line no table goes on past: a numbered heading (`III. KINH PHÍ`, in capitals; a
+    group row `II. Công tác kiểm tra` may print its numeral so), `1. ...`, `Nơi nhận`."""
+    h = _HEADING.match(line)
+    if h:
+        return not any(c.islower() for c in h.group(1))
+    return bool(_END.match(line))
 
 
 def _header_line(line: str) -> bool:
@@ -103,7 +114,7 @@ def _header_line(line: str) -> bool:
     return (
         0 < len(line) <= 80
         and not line.endswith((".", ";", ":", ","))
-        and not _END.match(line)
+        and not _ends(line)
         and not _is_label(line)
     )
 
@@ -149,7 +160,7 @@ def _table_end(lines: Sequence[str], j: int) -> int:
     """Where the body starting at lines[j] ends: at a numbered heading or `Nơi nhận`, or at
     a line much wider than any cell line so far (prose again, once a few rows were seen)."""
     end, widest, rows, group = j, 0, 0, False
-    while end < len(lines) and not _END.match(lines[end]):
+    while end < len(lines) and not _ends(lines[end]):
         line = lines[end]
         if _is_label(line):
             rows, group = rows + 1, not _ROW.match(line)

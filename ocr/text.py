@@ -90,13 +90,14 @@ def flattened_tables(lines: Sequence[Line]) -> tuple[Table, ...]:
     return tuple(out)
 
 
-def continued_table(page: OcrPage, n_cols: int) -> Table | None:
+def continued_table(page: OcrPage, n_cols: int,
+                    widths: Sequence[int | None] | None = None) -> Table | None:
     """The rows a text page holds of a flattened table begun on the page before (its
-    header is there, so its column count is given); None when the page does not start
-    with such rows. Rows only, from row 0; a first row with no number goes on with the
-    last row of the page before."""
+    header is there, so its column count and the widths of its body columns in characters
+    are given); None when the page does not start with such rows. Rows only, from row 0;
+    a first row with no number goes on with the last row of the page before."""
     folded = _Folded(page.lines)
-    cut = cut_continued(folded.text, n_cols)
+    cut = cut_continued(folded.text, n_cols, widths)
     if cut is None or not cut.rows:
         return None
     return _table(cut, folded, header=False)

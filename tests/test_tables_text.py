@@ -494,3 +494,21 @@ def test_header_of_two_rows_flattened() -> None:
     assert rows(table) == [
         ("STT", "Nội dung", "Đơn vị thực hiện Chủ trì", "Đơn vị thực hiện Phối hợp", "Thời gian"),
         ("1", "Xây dựng kế hoạch", "Văn phòng Sở", "Thanh tra Sở", "Quý I")]
+
+
+def test_group_numerals_with_a_dot() -> None:
+    """`I.` alone and `II. Công tác kiểm tra` (sentence case) are group rows; a heading in
+    capitals (`III. TỔ CHỨC THỰC HIỆN`) ends the table."""
+    text = ("II. NỘI DUNG\nSTT\nNội dung\nĐơn vị chủ trì\nThời gian\nI.\nCông tác tuyên truyền\n"
+            "1\nTuyên truyền pháp luật\nVăn phòng\nQuý I\nII. Công tác kiểm tra\n2\nKiểm tra cơ sở\n"
+            "Thanh tra Sở\nQuý II\nIII. TỔ CHỨC THỰC HIỆN\nCác phòng triển khai.")
+    (table,) = page_of(text).tables
+    assert rows(table) == [
+        ("STT", "Nội dung", "Đơn vị chủ trì", "Thời gian"), ("I", "Công tác tuyên truyền"),
+        ("1", "Tuyên truyền pháp luật", "Văn phòng", "Quý I"), ("II", "Công tác kiểm tra"),
+        ("2", "Kiểm tra cơ sở", "Thanh tra Sở", "Quý II")]
+
+
+def test_heading_in_capitals_is_no_label() -> None:
+    """Regression (Hypothesis): a header run right before `III. KINH PHÍ` crashed the cut."""
+    assert page_of("STT\nNội dung\nNội dung\nIII. KINH PHÍ").tables == ()
