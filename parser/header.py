@@ -16,6 +16,14 @@ from rapidfuzz.distance import Levenshtein
 from .doc import Doc, clean
 from .header_closing import closing
 from .header_fix import repair
+from .header_number import (
+    NUMBER,
+    PARTY_NUMBER,
+    caps_reference,
+    number_fields,
+    party_number,
+    symbol_only,
+)
 from .header_title import HEADS, addressee, title_field, title_lines
 from .models import Field, Header
 
@@ -33,8 +41,6 @@ _DATE = (r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:[ ]{1,2}(?:-|[^\W\d][^\s
 DATE = re.compile(_DATE.replace("NGAY", "ng[a-z]?y"))
 DATE_NO_DAY = re.compile(_DATE.replace("NGAY", "(?:ng[a-z]?y)?"))  # OCR lost "ngày" with the blank
 # (ngày/tháng/năm matched loosely: raw OCR reads them "ngdy", "thang", "nim")
-PARTY_NUMBER = re.compile(r"^[\s|*-]*s[o6]\s*[:.]?\s*(?P<num>\d+)?\s*-\s*(?P<sym>[a-zđ]{1,5}\s*/\s*[a-zđ]{1,5})\b")  # 12-KH/TU
-NUMBER = re.compile(r"^[\s|*-]*(?:s[o6]\s*[:.]?\s*|(?=/\s*[a-zð]+-))(?P<num>\d+(?:\s*/\s*\d{4}(?=\s*/))?)?(?P<junk>[^/\n]{0,6}?)\s*/\s*(?P<year>\d{4}\s*/\s*)?(?P<sym>[a-zð][a-zð0-9\-/]*(?:[ ]?-[ ]?[a-zð0-9]+)*)")
 HEAD_LINES = 40
 RANKS = (r"(chinh phu|quoc hoi|thu tuong)\b", r"(bo|ubnd|uy ban|hdnd|hoi dong nhan dan|tinh uy|dang bo)\b",
          r"(tong cuc|cuc|so|ban|van phong|thanh tra|cong an)\b", r"(chi cuc|phong|trung tam|doan|to)\b")
@@ -275,11 +281,11 @@ def _left_block(doc: Doc, left: list[tuple[int, int]], lines: list[tuple[int, in
         f = doc.folded[a:b]
         party = PARTY_NUMBER.search(f)
         if party and "symbol" not in out:
-            out.update(_party_number(doc, a, party))
+            out.update(party_number(doc, a, party))
             continue
         n = NUMBER.search(f)
-        if n and not (len(numbers) > 1 and _caps_reference(doc.text[a:b])):
-            out.update(_number(doc, a, n))
+        if n and not (len(numbers) > 1 and caps_reference(doc.text[a:b])):
+            out.update(number_fields(doc, a, n))
             continue
         vv = re.search(r"\bv/v\b|\bve viec\b", f)
         if vv and "title" not in out:
@@ -289,41 +295,12 @@ def _left_block(doc: Doc, left: list[tuple[int, int]], lines: list[tuple[int, in
             continue
         text = doc.text[a:b].strip(" \t|\xa0")
         if re.match(r"\s*s[o6]\s*[:.,]", f):  # a number line OCR garbled past reading
-            out.update(_symbol_only(doc, a, b) if "symbol" not in out else {})
+            out.update(symbol_only(doc, a, b) if "symbol" not in out else {})
             continue
         if _capitals(text) and not n or n and names:
             _add_agency_line(doc, names, a, b)
     out.update(_agencies(doc, names))
     return out
-
-
-def _symbol_only(doc: Doc, a: int, b: int) -> dict[str, Field]:
-    """The agency code from a garbled number line (`số,” 6 ŸBCT-ATMT`: the slash read
-    as a letter): its last capitals-with-hyphen code, flagged for a check."""
-    codes = list(re.finditer(r"[A-ZĐ]{2,}(?:-[A-ZĐ0-9]+)+\b", doc.text[a:b]))
-    if not codes:
-        return {}
-    m = codes[-1]
-    span = doc.span(a + m.start(), a + m.end())
-    return {"symbol": Field(m.group(), span, 0.5, "read from a garbled number line: check the scan"),
-            "number": Field(None, span, 0.0, "number unreadable")}
-
-
-def _party_number(doc: Doc, a: int, m: re.Match) -> dict[str, Field]:
-    """`Số 12-KH/TU` (party documents): number 12, symbol KH/TU."""
-    s0, s1 = a + m.start("sym"), a + m.end("sym")
-    out = {"symbol": Field(re.sub(r"\s+", "", doc.text[s0:s1]).upper(), doc.span(s0, s1))}
-    if m.group("num"):
-        out["number"] = Field(m.group("num"), doc.span(a + m.start("num"), a + m.end("num")))
-    else:
-        out["number"] = Field(None, doc.span(a + m.start(), s0), 1.0, "number left blank")
-    return out
-
-
-def _caps_reference(text: str) -> bool:
-    """`SỐ 1050/QĐ-SCT` in capitals without a colon: part of an agency's name (a team set
-    up by that decision), not the document's own number, when another number line exists."""
-    return bool(re.match(r"\s*SỐ\s+\d", text))
 
 
 def _capitals(text: str) -> bool:
@@ -369,33 +346,3 @@ def _joined(doc: Doc, parts: list[tuple[int, int]]) -> Field:
     words = " ".join(doc.text[a:b] for a, b in parts).split()
     value = clean(" ".join(w for w in words if any(c.isalnum() for c in w)))  # "_", "|": scan debris
     return Field(value, doc.span(parts[0][0], parts[-1][1]))
-
-
-def _number(doc: Doc, a: int, n: re.Match) -> dict[str, Field]:
-    from .acts import canonical
-
-    s0, s1 = a + n.start("sym"), a + n.end("sym")
-    symbol = canonical(n.group("sym"), doc.text[s0:s1].replace("Ð", "Đ"))  # OCR's Eth for Đ
-    out = {"symbol": Field(symbol, doc.span(s0, s1))}
-    junk = n.group("junk").strip()
-    if not n.group("num") and re.fullmatch(r"[0-9ilo|]{1,5}", junk):  # OCR: "II" for 11, "O5" for 05
-        na, nb = a + n.start("junk"), a + n.end("junk")
-        digits = junk.translate(str.maketrans("ilo|", "1101")) + _year(n)
-        return out | {"number": Field(digits, doc.span(na, nb), 0.5, "digits read from OCR letters: check the scan")}
-    if n.group("num") and not junk:
-        na, nb = a + n.start("num"), a + n.end("num")
-        conf = doc.confidence(na, nb)
-        note = "" if conf >= 0.8 else "low OCR confidence: handwritten? check the scan"
-        out["number"] = Field(re.sub(r"\s+", "", n.group("num")) + _year(n), doc.span(na, nb), conf, note)
-    elif junk:  # a handwritten number OCR could not read: flagged, never guessed
-        out["number"] = Field(None, doc.span(a + n.start("junk"), a + n.end("junk")), 0.0,
-                              "unreadable number (handwritten?): check the scan")
-    else:
-        out["number"] = Field(None, doc.span(a + n.start(), s0), 1.0, "number left blank")
-    return out
-
-
-def _year(n: re.Match) -> str:
-    """`/2026` when the year follows a number OCR split off (`Số: 16 /2026/QĐ-UBND`)."""
-    year = n.group("year")
-    return "/" + re.sub(r"\D", "", year) if year else ""
