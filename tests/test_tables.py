@@ -3,6 +3,8 @@ Tesseract cell by cell, and bad input (no table, whitespace-aligned, cut at the 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -189,3 +191,27 @@ def test_seal_sized_grid_is_no_table() -> None:
     many tiny regions and came out as tables; a table is wide and its rows hold text."""
     img = _draw_grid([25] * 6, [30] * 8, set(), 0.0, 0, seed=0)
     assert detect(img).grids == ()
+
+
+def test_cut_table_read_and_marked(table_page: RenderedPage) -> None:
+    """Through the whole OCR stage: no crash, the table comes back marked incomplete."""
+    (truth,) = table_page.tables
+    img = np.asarray(table_page.image)[: (truth.box[1] + truth.box[3]) // 2 + 100]
+    out = ocr.ocr_image(np.ascontiguousarray(img), ocr.OcrOptions(), 300)
+    (table,) = out.tables
+    assert table.incomplete and table.rows()[0][1].text == "Nội dung công việc"
+
+
+def test_table_between_paragraphs(shared: Path) -> None:
+    """Seed 004's page 2: the heading above the table comes before the table's first cell
+    in the page text, and the cells follow one per line in row order."""
+    from samples.render import render_document
+
+    text = sorted(shared.glob("seeds/004_*.txt"))[0].read_text(encoding="utf-8")
+    page = render_document(text, Style("dejavu", 13, 300))[1]
+    out = ocr.ocr_image(np.asarray(page.image), ocr.OcrOptions(), page.dpi)
+    (table,) = out.tables
+    above = [ln.text for ln in out.lines[: table.after_line + 1]]
+    assert any("NỘI DUNG" in t for t in above[-3:])
+    assert out.lines[table.after_line + 1].text == "STT"
+    assert not any(ln.box and ln.box.y0 > table.box.y1 for ln in out.lines[: table.after_line + 1])
