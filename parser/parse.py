@@ -39,13 +39,13 @@ def _with_tables(prose: list[Responsibility], pages: Sequence[RestoredPage]) -> 
     """Prose duties plus the task tables' rows; a prose match inside a table (a task that
     reads `phối hợp với các ...`) is the table reader's, not counted twice."""
     try:
-        from .tables import table_areas, table_responsibilities
+        from .tables import read_tables
     except ImportError:
         return prose
-    areas = table_areas(pages)
+    duties, areas = read_tables(pages)
     kept = [r for r in prose
             if not any(p == r.span.page and a <= r.span.start < b for p, a, b in areas)]
-    return kept + table_responsibilities(pages)
+    return kept + duties
 
 
 def _warnings(header: Header) -> tuple[str, ...]:

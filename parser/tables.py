@@ -357,16 +357,19 @@ def _widths(page: OcrPage, table: Table) -> list[int | None]:
     return out
 
 
-def table_responsibilities(pages: Sequence[RestoredPage]) -> list[Responsibility]:
-    """Per data row of every task table: one Responsibility per lead unit and per
-    supporting unit (source "table"), with the task, timing and group; the same unit in
-    the same role for the same task is listed once."""
+def read_tables(pages: Sequence[RestoredPage]) -> tuple[list[Responsibility],
+                                                      list[tuple[int, int, int]]]:
+    """The task tables' responsibilities (see table_responsibilities) and where every
+    table read lies: (page index, start, end) in restored page text, which prose readers
+    leave to the table reader."""
     reader = _Reader(pages)
+    areas: list[tuple[int, int, int]] = []
     before: tuple[Table, ...] = ()  # the tables read on the page before
     for k, page in enumerate(pages):
         before = page.raw.tables or _continued(pages, k, reader.n_cols, before)
         for table in before:
             reader.table(k, page, table)
+            areas += _area(page, table)
     seen: set[tuple[str, str, tuple[str, ...]]] = set()
     out = []
     for r in reader.duties():
@@ -374,18 +377,25 @@ def table_responsibilities(pages: Sequence[RestoredPage]) -> list[Responsibility
         if key not in seen:
             seen.add(key)
             out.append(r)
-    return out
+    return out, areas
+
+
+def _area(page: RestoredPage, table: Table) -> list[tuple[int, int, int]]:
+    spans = [(c.start, c.end) for c in table.cells if c.start >= 0]
+    if not spans:
+        return []
+    ra, rb = min(a for a, _ in spans), max(b for _, b in spans)
+    return [(page.index, bisect.bisect_left(page.offsets, ra), bisect.bisect_left(page.offsets, rb))]
+
+
+def table_responsibilities(pages: Sequence[RestoredPage]) -> list[Responsibility]:
+    """Per data row of every task table: one Responsibility per lead unit and per
+    supporting unit (source "table"), with the task, timing and group; the same unit in
+    the same role for the same task is listed once."""
+    return read_tables(pages)[0]
 
 
 def table_areas(pages: Sequence[RestoredPage]) -> list[tuple[int, int, int]]:
-    """(page index, start, end) in restored page text of every table's cells: prose
-    readers leave these to the table reader."""
-    out = []
-    for page in pages:
-        for table in page.raw.tables:
-            spans = [(c.start, c.end) for c in table.cells if c.start >= 0]
-            if spans:
-                ra, rb = min(a for a, _ in spans), max(b for _, b in spans)
-                a, b = bisect.bisect_left(page.offsets, ra), bisect.bisect_left(page.offsets, rb)
-                out.append((page.index, a, b))
-    return out
+    """(page index, start, end) in restored page text of every table read (continued
+    ones included): prose readers leave these to the table reader."""
+    return read_tables(pages)[1]
