@@ -108,6 +108,16 @@ def _ends(line: str) -> bool:
     return bool(_END.match(line))
 
 
+def _body_label(lines: Sequence[str], i: int) -> bool:
+    """A row label in a table's body; there a numbered line in capitals is a group row, not
+    the heading after the table, when a numbered row follows it closely."""
+    if _is_label(lines[i]):
+        return True
+    g = _GROUP.match(lines[i])
+    return (g is not None and g.group(2) is not None and _ends(lines[i])
+            and any(_ROW.match(x) for x in lines[i + 1:i + 4]))
+
+
 def _header_line(line: str) -> bool:
     """A line that may belong to a header: not prose (short, no closing punctuation), not a
     heading, not a row label."""
@@ -147,7 +157,7 @@ def find_table(lines: Sequence[str], start: int = 0) -> tuple[int, int] | None:
         j = i
         while j < len(lines) and _header_line(lines[j]):
             j += 1
-        if j > i and j < len(lines) and _is_label(lines[j]):
+        if j > i and j < len(lines) and _body_label(lines, j):
             h = _header_start(lines, i, j)
             titles, _ = _titles(lines, h, j)
             if j - h >= 1 and recognisable([seg_text(lines, t) for t in titles]):
@@ -160,9 +170,9 @@ def _table_end(lines: Sequence[str], j: int) -> int:
     """Where the body starting at lines[j] ends: at a numbered heading or `Nơi nhận`, or at
     a line much wider than any cell line so far (prose again, once a few rows were seen)."""
     end, widest, rows, group = j, 0, 0, False
-    while end < len(lines) and not _ends(lines[end]):
+    while end < len(lines) and (not _ends(lines[end]) or _body_label(lines, end)):
         line = lines[end]
-        if _is_label(line):
+        if _body_label(lines, end):
             rows, group = rows + 1, not _ROW.match(line)
         elif not group:
             if rows >= 3 and widest and len(line) > max(50, 1.6 * widest):
@@ -246,7 +256,7 @@ def _rows(lines: Sequence[str], a: int, b: int) -> list[tuple[int, list[int]]]:
     last: str | None = None
     for i in range(a, b):
         line = lines[i]
-        if (_is_label(line) and (not rows or rows[-1][1] or _GROUP.match(lines[rows[-1][0]]))
+        if (_body_label(lines, i) and (not rows or rows[-1][1] or _GROUP.match(lines[rows[-1][0]]))
                 and _follows(last, line)):
             rows.append((i, []))
             last = line if _ROW.match(line) else last
@@ -279,7 +289,7 @@ def _group_row(lines: Sequence[str], label: int, under: list[int]) -> CutRow:
 def cut_table(lines: Sequence[str], first: int, end: int) -> CutTable:
     """The table in lines[first:end] (as found by find_table): header titles, group rows (a
     Roman label, its title spanning the other columns) and data rows cut into cells."""
-    label = next(i for i in range(first, end) if _is_label(lines[i]))
+    label = next(i for i in range(first, end) if _body_label(lines, i))
     titles, caps = _titles(lines, first, label)
     rows = _rows(lines, label, end)
     return CutTable(first, end, tuple(tuple(t) for t in titles), tuple(_body(lines, rows, caps[1:])))

@@ -84,7 +84,7 @@ def flattened_tables(lines: Sequence[Line]) -> tuple[Table, ...]:
     out: list[Table] = []
     pos = 0
     while (cut := _next_table(folded.text, pos)) is not None:
-        if cut.rows:
+        if any(not r.group for r in cut.rows):  # a table has rows of cells
             out.append(_table(cut, folded))
         pos = max(cut.end, cut.first + 1)
     return tuple(out)

@@ -512,3 +512,23 @@ def test_group_numerals_with_a_dot() -> None:
 def test_heading_in_capitals_is_no_label() -> None:
     """Regression (Hypothesis): a header run right before `III. KINH PHÍ` crashed the cut."""
     assert page_of("STT\nNội dung\nNội dung\nIII. KINH PHÍ").tables == ()
+
+
+def test_group_rows_in_capitals() -> None:
+    """A group row typed like a heading (`I. CÔNG TÁC TUYÊN TRUYỀN`) is one when a row
+    follows it; `III. TỔ CHỨC THỰC HIỆN` followed by prose ends the table."""
+    text = ("STT\nNội dung\nĐơn vị chủ trì\nThời gian\nI. CÔNG TÁC TUYÊN TRUYỀN\n1\n"
+            "Tuyên truyền pháp luật\nVăn phòng\nQuý I\nII. CÔNG TÁC KIỂM TRA\n2\nKiểm tra cơ sở\n"
+            "Thanh tra Sở\nQuý II\nIII. TỔ CHỨC THỰC HIỆN\nCác phòng triển khai.")
+    (table,) = page_of(text).tables
+    assert rows(table) == [
+        ("STT", "Nội dung", "Đơn vị chủ trì", "Thời gian"), ("I", "CÔNG TÁC TUYÊN TRUYỀN"),
+        ("1", "Tuyên truyền pháp luật", "Văn phòng", "Quý I"), ("II", "CÔNG TÁC KIỂM TRA"),
+        ("2", "Kiểm tra cơ sở", "Thanh tra Sở", "Quý II")]
+
+
+def test_groups_only_is_no_table() -> None:
+    """Regression (a layout-text header of a real Quyết định): titles followed by Roman
+    group rows and no numbered row give no table."""
+    text = "STT NỘI DUNG NHIỆM VỤ\nLĨNH VỰC MÃ\nTÊN TTHC\nI Lĩnh vực Vận chuyển\nII Lĩnh vực An toàn"
+    assert page_of(text).tables == ()
