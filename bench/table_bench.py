@@ -23,6 +23,8 @@ from samples.render import RenderedPage, Style, TableTruth, render_document, ren
 from samples.truth import cer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+SAMPLE = Path(__file__).resolve().parents[1] / "samples"
+EXTRA = ("lowres200", "uneven_light", "bleed_through")  # liberation only, for information
 FONTS = ("liberation", "dejavu", "freefont")
 CONDITIONS = ("clean", "degraded")
 CER_OK = 0.02
@@ -71,6 +73,27 @@ def table_pages(font: str) -> list[tuple[str, RenderedPage]]:
     return out
 
 
+def sample_pdf() -> tuple[int, int, float]:
+    """(cells right, cells, seconds per table page) on samples/inputs' degraded 004 PDF,
+    read as `vnplans run` reads it (ingest, then the OCR stage)."""
+    import json
+
+    from ingest import load
+    from samples.grid import CellTruth
+
+    truth = json.loads((SAMPLE / "truth" / "004_degraded_dejavu.tables.json").read_text("utf-8"))
+    doc = load(SAMPLE / "inputs" / "004_degraded_dejavu.pdf")
+    right = total = 0
+    t0 = time.perf_counter()
+    for t in truth:
+        page = ocr.ocr_page(doc.pages[t["page"] - 1])
+        cells = tuple(CellTruth(**c) for c in t["cells"])
+        r, n = score_tables((TableTruth(t["n_rows"], t["n_cols"], cells, tuple(t["box"])),),
+                            page.tables)
+        right, total = right + r, total + n
+    return right, total, (time.perf_counter() - t0) / max(1, len(truth))
+
+
 def measure(page: RenderedPage, with_plain: bool = True) -> Score:
     t0 = time.perf_counter()
     result = ocr.ocr_image(np.asarray(page.image.convert("RGB")), ocr.OcrOptions(), page.dpi)
@@ -96,10 +119,27 @@ def run() -> str:
                 sums[cond][j] += v
             lines.append(f"| {font} | {cond} | {len(pages)} | {r}/{t} | {r / max(1, t):.1%} | "
                          f"{ours / len(pages):.2f} | {base / len(pages):.2f} | {ours / base:.2f} |")
+    lines += _extra()
     for cond, (n_right, n_cells, t_ours, t_plain) in sums.items():
         lines.append(f"| all | {cond} | | {n_right:.0f}/{n_cells:.0f} | "
                      f"**{n_right / max(1, n_cells):.1%}** | | | **{t_ours / t_plain:.2f}** |")
+    r, t, sec = sample_pdf()
+    lines.append(f"| dejavu 200 DPI | samples/inputs/004_degraded_dejavu.pdf | 4 | {r}/{t} | "
+                 f"{r / max(1, t):.1%} | {sec:.2f} | | |")
     return "\n".join(lines)
+
+
+def _extra() -> list[str]:
+    """More conditions, liberation only (not in the totals)."""
+    pages = table_pages("liberation")
+    out = []
+    for k, cond in enumerate(EXTRA):
+        scores = [measure(degrade(p, cond, seed=20 + k + i)) for i, (_, p) in enumerate(pages)]
+        r, t = sum(s.right for s in scores), sum(s.total for s in scores)
+        ours, base = sum(s.seconds for s in scores), sum(s.plain_seconds for s in scores)
+        out.append(f"| liberation | {cond} | {len(pages)} | {r}/{t} | {r / max(1, t):.1%} | "
+                   f"{ours / len(pages):.2f} | {base / len(pages):.2f} | {ours / base:.2f} |")
+    return out
 
 
 if __name__ == "__main__":
