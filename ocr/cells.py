@@ -44,7 +44,7 @@ def _crop(gray: np.ndarray, g: Grid, c: GridCell, margin: int) -> tuple[np.ndarr
     b = c.box
     own = g.labels[b.y0 - g.box.y0:b.y1 - g.box.y0, b.x0 - g.box.x0:b.x1 - g.box.x0] == c.label
     own = cv2.erode(own.view(np.uint8), np.ones((2 * margin // 3 + 1,) * 2, np.uint8)) > 0
-    sub = np.where(own, gray[b.y0:b.y1, b.x0:b.x1], 255).astype(np.uint8)
+    sub = np.where(own, _flatten(gray[b.y0:b.y1, b.x0:b.x1], margin), 255).astype(np.uint8)
     ink = (sub < min(160, int(np.median(sub)) - 40)).astype(np.uint8)
     n, _, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     keep = [i for i in range(1, n) if st[i, cv2.CC_STAT_AREA] >= 8]
@@ -55,6 +55,16 @@ def _crop(gray: np.ndarray, g: Grid, c: GridCell, margin: int) -> tuple[np.ndarr
     x1 = min(sub.shape[1], max(int(st[i, 0] + st[i, 2]) for i in keep) + margin)
     y1 = min(sub.shape[0], max(int(st[i, 1] + st[i, 3]) for i in keep) + margin)
     return sub[y0:y1, x0:x1], b.x0 + x0, b.y0 + y0
+
+
+def _flatten(img: np.ndarray, margin: int) -> np.ndarray:
+    """The crop divided by its paper's brightness (a max filter wider than a stroke), so
+    that a cell in a shadow comes out black on white like the others: stacked on a white
+    sheet, grey paper under uneven light was read as garbage."""
+    paper = cv2.dilate(img, np.ones((4 * margin + 1,) * 2, np.uint8))
+    paper = cv2.blur(paper, (4 * margin + 1,) * 2)
+    out = img.astype(np.float32) * 255.0 / np.maximum(paper, 1).astype(np.float32)
+    return np.clip(out, 0, 255).astype(np.uint8)
 
 
 def _classes(widths: list[int], heights: list[int], most: int = 3) -> list[int]:
