@@ -57,18 +57,18 @@ def ocr_image(image: np.ndarray, options: OcrOptions, dpi: int, doc_id: str = "0
     gray, dpi, steps = clean(image, options, dpi)
     t1 = time.perf_counter()
     words, read, t_tables = _read(gray, dpi, options)
-    if options.orientation and _looks_wrong(words + [w for r in read for w in r.words()]):
-        turned = _reorient(gray, dpi, options, words + [w for r in read for w in r.words()])
+    every = words + [w for r in read for w in r.words()]
+    if options.orientation and _looks_wrong(every):
+        turned = _reorient(gray, dpi, options, every)
         if turned is not None:
             gray, words, read, t_more, turn = turned
             t_tables, steps = t_tables + t_more, steps + turn
     t2 = time.perf_counter()
-    t3 = t2
     groups = order_lines(words, gray.shape[1], gray.shape[0], options.columns)
     groups, slots = insert_tables(groups, read)
     page = assemble(doc_id, index, groups, gray.shape[1], gray.shape[0], dpi, steps)
     timings = {"clean": t1 - t0, "tesseract": t2 - t1 - t_tables,
-               "tables": t_tables, "layout": time.perf_counter() - t3}
+               "tables": t_tables, "layout": time.perf_counter() - t2}
     warnings = () if page.text.strip() else ("no text found on the page",)
     tables = _place_tables(tuple(_spanned(r, s, page) for r, s in zip(read, slots, strict=True)),
                            page)
@@ -84,7 +84,7 @@ def _looks_wrong(words: list[RawWord]) -> bool:
 def _read(gray: np.ndarray, dpi: int,
           options: OcrOptions) -> tuple[list[RawWord], list[ReadTable], float]:
     """(words outside tables, tables read cell by cell, seconds spent on tables). The
-    tables are blanked out of the full-page read and their cells read from one mosaic."""
+    tables are blanked out of the full-page read; their cells are read apart (cells.py)."""
     if not options.tables:
         return read_words(gray, options.lang, dpi, options.psm, options.sauvola), [], 0.0
     t0 = time.perf_counter()
