@@ -167,6 +167,12 @@ def test_grid_geometry(rows: list[int], cols: list[int], angle: float, breaks: i
         expected = [(0, 1), (1, len(cols) - 1)] if r in groups else [(k, 1) for k in range(len(cols))]
         assert spans == expected
     assert all(c.row_span == 1 for c in grid.cells) and not grid.incomplete
+    b = grid.box
+    assert all(b.x0 <= c.box.x0 < c.box.x1 <= b.x1 and b.y0 <= c.box.y0 < c.box.y1 <= b.y1
+               for c in grid.cells)
+    for c in grid.cells:  # a cell's region holds the point at its box centre, no other's
+        mid = grid.cell_at((c.box.x0 + c.box.x1) // 2, (c.box.y0 + c.box.y1) // 2)
+        assert mid == c
 
 
 @pytest.mark.parametrize("angle,breaks", [(2.5, 0), (-2.5, 0), (0.0, 4)])
