@@ -50,7 +50,7 @@ def test_cells_in_their_row_and_column(table_page: RenderedPage, read: ocr.OcrPa
     got = {(c.row, c.col): c.text for c in table.cells}
     right = sum(cer(c.text, got.get((c.row, c.col), "?")) <= 0.02 for c in truth.cells if c.text)
     assert right >= 0.85 * sum(1 for c in truth.cells if c.text)  # short bold labels: I as 1, II as H
-    assert got[(5, 1)] == "Kiểm tra việc giải quyết thủ tục hành chính"  # two printed lines
+    assert got[(5, 1)] == "Kiểm tra việc giải quyết thủ tục hành chính"
 
 
 def test_group_rows_span_the_width(read: ocr.OcrPage) -> None:
@@ -242,3 +242,15 @@ def _font():  # noqa: ANN202
     from samples.render import font
 
     return font("liberation", 40)
+
+
+def test_wrapped_cell_keeps_its_lines(read: ocr.OcrPage) -> None:
+    """A cell printed on two lines comes back as two page lines, each word at its
+    printed place."""
+    (table,) = read.tables
+    cell = next(c for c in table.cells if (c.row, c.col) == (2, 1))
+    lines = read.text[cell.start:cell.end].split("\n")
+    assert len(lines) == 2 and lines[0].startswith("Cung cấp")
+    words = [w for w in read.words if cell.start <= w.start < cell.end]
+    assert words[-1].box is not None and words[0].box is not None
+    assert words[-1].box.y0 > words[0].box.y1  # the last word sits on the second line
