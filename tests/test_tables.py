@@ -220,7 +220,9 @@ def test_table_between_paragraphs(shared: Path) -> None:
     above = [ln.text for ln in out.lines[: table.after_line + 1]]
     assert any("NỘI DUNG" in t for t in above[-3:])
     assert out.lines[table.after_line + 1].text == "STT"
-    assert not any(ln.box and ln.box.y0 > table.box.y1 for ln in out.lines[: table.after_line + 1])
+    assert table.box is not None
+    bottom = table.box.y1
+    assert not any(ln.box and ln.box.y0 > bottom for ln in out.lines[: table.after_line + 1])
 
 
 @pytest.mark.parametrize("dark", [1.0, 0.6, 0.35])
