@@ -172,14 +172,21 @@ def _role(doc: Doc, start: int) -> str:
     return "basis" if seg.startswith("can cu") else "content"
 
 
+def _same_number_key(number: str) -> str:
+    """A number compared as OCR may print it: Đ and D alike (the header's symbol may be
+    repaired to `KH-KCNĐN` while the body still reads `KH-KCNDN`)."""
+    return number.upper().replace("Đ", "D")
+
+
 def extract_acts(doc: Doc, own_number: str | None, section_of) -> tuple[list[LegalAct], list[ActRelation]]:
     """Distinct acts in order of first mention, each with all its mentions."""
     acts: dict[str, dict] = {}
     hits = find_hits(doc)
     _complete_bare(hits)
     relations = []
+    own = _same_number_key(own_number) if own_number else None
     for i, h in enumerate(hits):
-        if own_number and h.number == own_number:
+        if own and _same_number_key(h.number) == own:
             continue
         pos = h.end
         date = _date(doc.flat[pos:pos + 60])

@@ -220,3 +220,12 @@ def test_signer_name_after_a_merged_column(last, name):
     """OCR of a scan puts the file-path note and the signer's name on one line."""
     text = f"KẾ HOẠCH\nVề x\nNơi nhận: KT. GIÁM ĐỐC\n- UBND tỉnh; PHÓ GIÁM ĐỐC\n- Lưu: VT.\n{last}\n"
     assert parse_text(text).header.signer_name.value == name
+
+
+def test_own_number_with_unrepaired_d_is_not_a_cited_act() -> None:
+    """Regression: the header's symbol repaired to Đ (`06/KH-KCNĐN`) while the body still
+    reads `06/KH-KCNDN` made the plan cite itself."""
+    from parser.acts import _same_number_key
+
+    assert _same_number_key("06/KH-KCNĐN") == _same_number_key("06/KH-KCNDN")
+    assert _same_number_key("06/KH-KCNĐN") != _same_number_key("07/KH-KCNDN")
