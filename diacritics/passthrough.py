@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from ocr.models import OcrPage
 
 from .models import RestoredLine, RestoredPage, RestoredToken
 
+_WORD = re.compile(r"\S+")
+
 
 def passthrough_line(raw: str) -> RestoredLine:
     """A RestoredLine equal to its raw line, one passthrough token per word."""
-    tokens = []
-    start = None
-    for i, ch in enumerate(raw + " "):
-        if ch.isspace():
-            if start is not None:
-                word = raw[start:i]
-                tokens.append(RestoredToken(word, word, start, i, 1.0, "passthrough"))
-                start = None
-        elif start is None:
-            start = i
+    tokens = [RestoredToken(m.group(), m.group(), m.start(), m.end(), 1.0, "passthrough")
+              for m in _WORD.finditer(raw)]
     return RestoredLine(raw, raw, tuple(tokens), tuple(range(len(raw) + 1)))
 
 

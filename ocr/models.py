@@ -66,7 +66,7 @@ class Word:
     end: int
 
     def __post_init__(self) -> None:
-        if not self.text or any(c.isspace() for c in self.text):
+        if self.text.split() != [self.text]:  # empty, or holds whitespace
             raise ValueError(f"a word is non-empty and has no spaces: {self.text!r}")
         if not 0.0 <= self.conf <= 100.0:
             raise ValueError(f"confidence out of range: {self.conf}")
