@@ -63,16 +63,18 @@ def _restored_001() -> str:
     return "\n".join(x.text for x in r.restore(_text("001").split("\n")))
 
 
-def _rendered(name: str) -> PlanRecord:
+def _rendered(name: str, condition: str = "clean") -> PlanRecord:
     import numpy as np
 
     import ocr
     from diacritics import restore_page
+    from samples.degrade import degrade
     from samples.render import Style, render_document
 
     pages = []
     for i, p in enumerate(render_document(_text(name), Style("liberation", 13, 300))):
-        page = ocr.ocr_image(np.asarray(p.image), ocr.OcrOptions(tables=False), p.dpi, "0" * 64, i)
+        p = degrade(p, condition, seed=i) if condition != "clean" else p
+        page = ocr.ocr_image(np.asarray(p.image), ocr.OcrOptions(), p.dpi, "0" * 64, i)
         pages.append(restore_page(page))
     return parse(pages)
 
@@ -85,7 +87,9 @@ def run() -> str:
              ("004 clean text", "004", lambda: parse_text(_text("004"))),
              ("001 raw legacy OCR", "001", lambda: parse_text(_text("001"))),
              ("001 restored (model without 001)", "001", lambda: parse_text(_restored_001())),
-             ("002 rendered scan → OCR → restore", "002", lambda: _rendered("002"))]
+             ("002 rendered scan → OCR → restore", "002", lambda: _rendered("002")),
+             ("004 rendered scan (ruled table) → OCR → restore", "004", lambda: _rendered("004")),
+             ("004 rendered, degraded → OCR → restore", "004", lambda: _rendered("004", "degraded"))]
     lines = ["command: `python -m bench.parse_bench` (part of `make bench`)", "",
              "| input | header fields exact | legal acts P / R / F1 | dates of matched acts | issuers of matched acts | audiences F1 | responsibility units F1 | ms/page |",
              "|---|---|---|---|---|---|---|---|"]
