@@ -25,6 +25,7 @@ TOP_K = 8
 MAX_CHANNEL = 9.0  # candidates costlier than this are not considered
 RANK_GAP = 4.0  # nats behind the best candidate's rank score
 RANK_LM = 0.75  # weight of the unigram when candidates are cut to TOP_K, before context
+_SYMBOL_LETTERS = frozenset("¢€&@")
 CASE_WEIGHT = 0.5  # measured: 1.0 over-trusts the few capitals in our clean text
 _ENDS = (".", ":", ";", "!", "?")
 _TRAIL_QUOTES = "\"'”’»)"
@@ -154,7 +155,7 @@ class Decoder:
         if is_code(core) and not _MIXED.match(core):
             fixed = repair_symbol(core)
             return Slot(start, end, core, (Cand(fixed, NUM, 0.0),), "code")
-        if not any(c.isalpha() for c in core):
+        if not any(c.isalpha() for c in core) and not _garbled(core):
             return Slot(start, end, core, (Cand(core, NUM, 0.0),), "passthrough")
         if len(core) > 12 or _ABBREV.match(core):
             return Slot(start, end, core, (Cand(core, UNK, 0.0),), "passthrough")
@@ -193,6 +194,12 @@ class Decoder:
         alts = sorted(((slots[i].cands[k].text, w / z) for k, w in enumerate(weights)),
                       key=lambda a: -a[1])
         return alts[:3]
+
+
+def _garbled(core: str) -> bool:
+    """`¢6` (có), `&` inside a word: OCR without Vietnamese prints marked letters as these
+    symbols, so a short token holding one is a damaged word, not a number."""
+    return 1 < len(core) <= 7 and any(c in _SYMBOL_LETTERS for c in core)
 
 
 def _scaled(slot: Slot, factor: float) -> Slot:

@@ -135,3 +135,12 @@ def test_tone_slip(printed: str, intended: str, slip: bool) -> None:
     from diacritics.channel import _tone_slip
 
     assert _tone_slip(printed, intended) is slip
+
+
+def test_symbol_letters_are_damaged_words() -> None:
+    """Regression (001): `¢6` (có) and `li€n` (liên) passed through as numbers."""
+    from diacritics.restore import Restorer
+
+    out = Restorer().restore(["don vi li€n quan ¢6 nhiem vu"])[0].text
+    assert out == "đơn vị liên quan có nhiệm vụ"
+    assert Restorer().restore(["R&D 2024"])[0].text == "R&D 2024"
