@@ -92,7 +92,7 @@ def read_words(gray: np.ndarray, lang: str, dpi: int, psm: int = 3,
     words = []
     for i, text in enumerate(data["text"]):
         conf = float(data["conf"][i])
-        text = text.strip()
+        text = text.strip().translate(_SLASHES)
         if conf < 0 or not text or is_noise(text, conf):
             continue
         x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
@@ -102,6 +102,8 @@ def read_words(gray: np.ndarray, lang: str, dpi: int, psm: int = 3,
     return words
 
 
+# Tesseract prints the slash of `1105/KH-ĐKT` as a fraction or division slash at times
+_SLASHES = str.maketrans({"\u2044": "/", "\u2215": "/", "\u29f8": "/"})
 NOISE_CONF = 50.0  # symbol-only words under this confidence are specks, not text
 GARBLE_CONF = 30.0
 

@@ -148,3 +148,12 @@ def test_seal_fringe_is_whitened() -> None:
     out = remove_colour_ink(rgb)
     assert out[10, 30] == 255 and out[7, 30] == 255  # ring and fringe gone
     assert out[30, 30] < 60  # text kept
+
+
+@pytest.mark.parametrize("printed", ["1105\u2044KH-ĐKT", "1105\u2215KH-ĐKT"])
+def test_fraction_slash_is_a_slash(printed: str) -> None:
+    """Regression (KH 1105): Tesseract printed the symbol's slash as U+2044, and the
+    header took the agency block's `SỐ 1050/QĐ-SCT` as the plan's number."""
+    from ocr.tesseract import _SLASHES
+
+    assert printed.translate(_SLASHES) == "1105/KH-ĐKT"
