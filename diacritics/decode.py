@@ -172,9 +172,14 @@ class Decoder:
         beam: dict[tuple[str, str], tuple[float, tuple[int, ...]]] = {context: (0.0, ())}
         for slot in slots:
             nxt: dict[tuple[str, str], tuple[float, tuple[int, ...]]] = {}
+            by_v: dict[str, list[float]] = {}  # unseen (u, v) contexts share the bigram level
             for (u, v), (score, path) in beam.items():
-                for k, c in enumerate(slot.cands):
-                    s = score + c.cost - lm.logp(u, v, c.lm)
+                if lm.ctx3.get((u, v)):
+                    lps = [lm.logp(u, v, c.lm) for c in slot.cands]
+                else:
+                    lps = by_v.get(v) or by_v.setdefault(v, [lm.logp2(v, c.lm) for c in slot.cands])
+                for k, (c, lp) in enumerate(zip(slot.cands, lps, strict=True)):
+                    s = score + c.cost - lp
                     key = (v, c.lm)
                     if s < nxt.get(key, (math.inf,))[0]:
                         nxt[key] = (s, (*path, k))
