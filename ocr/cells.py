@@ -17,7 +17,7 @@ import numpy as np
 from .models import Cell, Table
 from .options import OcrOptions
 from .tables import Detection, Grid, GridCell
-from .tesseract import RawWord
+from .tesseract import RawWord, clean_text, image_data
 
 SHORT = 4  # a one-line crop less wide than 4 heights is short (a label, a word or two)
 SHORT_LINE = 0.3  # inches: a crop lower than this holds one line
@@ -197,26 +197,10 @@ def read_words_pages(listfile: str, lang: str, dpi: int, psm: int,
                      sauvola: bool) -> list[tuple[int, RawWord]]:
     """(page, word) for a Tesseract list file of images: one process, the model loaded
     once."""
-    import os
-
-    import pytesseract
-
-    from vnplans.exceptions import ExternalToolError
-
-    from .tesseract import _check_lang
-
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    _check_lang(lang)
-    config = f"--psm {psm} --dpi {dpi}" + (
-        " -c thresholding_method=2" if sauvola else "")
-    try:
-        data = pytesseract.image_to_data(listfile, lang=lang, config=config,
-                                         output_type=pytesseract.Output.DICT)
-    except pytesseract.TesseractError as exc:
-        raise ExternalToolError(f"tesseract failed: {' '.join(str(exc).split())[:160]}") from exc
+    data = image_data(listfile, lang, dpi, psm, sauvola)
     out = []
     for i, text in enumerate(data["text"]):
-        conf, text = float(data["conf"][i]), text.strip()
+        conf, text = float(data["conf"][i]), clean_text(text)
         if conf < 0 or not text or _speck(text, conf):
             continue
         x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))

@@ -75,24 +75,34 @@ def _check_lang(lang: str) -> None:
         )
 
 
-def read_words(gray: np.ndarray, lang: str, dpi: int, psm: int = 3,
-               sauvola: bool = True) -> list[RawWord]:
-    """All words Tesseract finds, with boxes and confidences (−1 rows dropped)."""
+def image_data(path: str, lang: str, dpi: int, psm: int = 3, sauvola: bool = True) -> dict:
+    """Tesseract's TSV for an image file (or a list file of images) as columns."""
     import pytesseract
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
     _check_lang(lang)
     config = f"--psm {psm} --dpi {dpi}" + (" -c thresholding_method=2" if sauvola else "")
     try:
-        with _pgm(gray) as path:
-            data = pytesseract.image_to_data(path, lang=lang, config=config,
-                                             output_type=pytesseract.Output.DICT)
+        return pytesseract.image_to_data(path, lang=lang, config=config,
+                                         output_type=pytesseract.Output.DICT)
     except pytesseract.TesseractError as exc:
         raise ExternalToolError(f"tesseract failed: {' '.join(str(exc).split())[:160]}") from exc
+
+
+def clean_text(text: str) -> str:
+    """A word as Tesseract printed it, trimmed, its odd slashes made plain."""
+    return text.strip().translate(_SLASHES)
+
+
+def read_words(gray: np.ndarray, lang: str, dpi: int, psm: int = 3,
+               sauvola: bool = True) -> list[RawWord]:
+    """All words Tesseract finds, with boxes and confidences (−1 rows dropped)."""
+    with _pgm(gray) as path:
+        data = image_data(path, lang, dpi, psm, sauvola)
     words = []
     for i, text in enumerate(data["text"]):
         conf = float(data["conf"][i])
-        text = text.strip().translate(_SLASHES)
+        text = clean_text(text)
         if conf < 0 or not text or is_noise(text, conf):
             continue
         x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
