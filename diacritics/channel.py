@@ -10,9 +10,11 @@ lost mark is the norm, on Vietnamese OCR it is rare.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -61,14 +63,14 @@ def _tone_slip(o: str, c: str) -> bool:
     """One hatted vowel printed with another tone (ổ read as ỗ, ô or ồ). Why apart: the
     tone sits on top of the hat, small and stacked, and Tesseract `vie` confuses these
     far more than any other mark (real scans GP 2507, TB 1894: nổ → nỗ/nô, thầu → thâu)."""
-    import unicodedata
+    b = _toneless(o)
+    return b == _toneless(c) and b in _HATS
 
-    def base(ch: str) -> str:
-        return unicodedata.normalize("NFC", "".join(
-            x for x in unicodedata.normalize("NFD", ch) if x not in _TONE_MARKS))
 
-    b = base(o)
-    return b == base(c) and b in _HATS
+@lru_cache(maxsize=512)
+def _toneless(ch: str) -> str:
+    return unicodedata.normalize("NFC", "".join(
+        x for x in unicodedata.normalize("NFD", ch) if x not in _TONE_MARKS))
 
 
 def conf_scale(conf: float) -> float:
@@ -133,8 +135,6 @@ class RuleSet:
 
 def mark_cost(observed: str, candidate: str, costs: MarkCosts) -> float:
     """Cost of the mark differences, position by position, when skeletons agree."""
-    import unicodedata
-
     if len(observed) != len(candidate):
         return sum(costs.lost for c in candidate if skeleton(c) != c.lower())
     total = 0.0

@@ -17,7 +17,7 @@ from ingest.orthography import is_syllable, marked_rate
 from .channel import MarkCosts, conf_scale, mark_cost
 from .lexicon import fold_tone_placement, skeleton
 from .lm import BOS, NUM, UNK
-from .model import Model
+from .model import Model, ends_sentence
 from .symbols import is_code, repair_symbol
 
 BEAM = 6
@@ -27,8 +27,6 @@ RANK_GAP = 4.0  # nats behind the best candidate's rank score
 RANK_LM = 0.75  # weight of the unigram when candidates are cut to TOP_K, before context
 _SYMBOL_LETTERS = frozenset("¢€&@")
 CASE_WEIGHT = 0.5  # measured: 1.0 over-trusts the few capitals in our clean text
-_ENDS = (".", ":", ";", "!", "?")
-_TRAIL_QUOTES = "\"'”’»)"
 _LEAD = "\"'([{“‘«*•·"
 _TRAIL = "\"'.,;:!?)]}”’»…"
 _ABBREV = re.compile(r"^(?:[IVXLC]+|[B-DF-HJ-NP-TV-XZĐ]{2,})$")  # roman numerals, vowelless caps
@@ -133,7 +131,7 @@ class Decoder:
             slot = self._slot(m.start() + a, core)
             if confs and m.start() in confs:
                 slot = _scaled(slot, conf_scale(confs[m.start()]))
-            if prev and not prev.rstrip(_TRAIL_QUOTES).endswith(_ENDS) and slot.kind == "word":
+            if prev and not ends_sentence(prev) and slot.kind == "word":
                 slot = self._cased(slot)
             out.append(slot)
             prev = m.group()

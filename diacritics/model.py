@@ -115,6 +115,11 @@ def lm_from_texts(texts: Iterable[str], base: TrigramLM | None = None) -> Trigra
     return lm
 
 
+def ends_sentence(token: str) -> bool:
+    """The token closes a sentence or clause (so the next word may be capitalised)."""
+    return token.rstrip("\"'”’»)").endswith((".", ":", ";", "!", "?"))
+
+
 def case_words(line: str) -> list[tuple[str, bool]]:
     """(syllable, capitalised) for the words of a line that follow a word of the same
     sentence, as the decoder sees them (a line may open a heading or a list item);
@@ -123,7 +128,7 @@ def case_words(line: str) -> list[tuple[str, bool]]:
     tokens = line.split()
     for prev, token in zip(tokens, tokens[1:], strict=False):
         core = token.strip(_LEAD).rstrip(_TRAIL)
-        if prev.rstrip("\"'”’»)").endswith((".", ":", ";", "!", "?")):
+        if ends_sentence(prev):
             continue
         if core and is_syllable(core.lower()) and not (len(core) > 1 and core.isupper()):
             out.append((fold_tone_placement(core.lower()), core[0].isupper()))

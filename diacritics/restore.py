@@ -7,6 +7,7 @@ restored character keeps an offset into its raw line.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -145,8 +146,6 @@ def _word_confs(page: OcrPage, raw_lines: list[str]) -> list[dict[int, float]]:
         starts.append(pos)
         pos += len(line) + 1
     out: list[dict[int, float]] = [{} for _ in raw_lines]
-    import bisect
-
     for w in page.words:
         i = bisect.bisect_right(starts, w.start) - 1
         if 0 <= i < len(out):
