@@ -26,9 +26,20 @@ def _fold_char(c: str) -> str:
     return base.lower() if len(base.lower()) == 1 else c
 
 
+class _FoldTable(dict):
+    """str.translate table filled on first sight of each character (C-speed folding)."""
+
+    def __missing__(self, code: int) -> str:
+        out = self[code] = _fold_char(chr(code))
+        return out
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower-case, no marks, đ → d, SAME LENGTH as `text` (so offsets carry over)."""
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLD)
 
 
 class Doc:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from parser import parse_text
 from parser.acts import canonical
@@ -229,3 +231,12 @@ def test_own_number_with_unrepaired_d_is_not_a_cited_act() -> None:
 
     assert _same_number_key("06/KH-KCNĐN") == _same_number_key("06/KH-KCNDN")
     assert _same_number_key("06/KH-KCNĐN") != _same_number_key("07/KH-KCNDN")
+
+
+@given(st.text(max_size=60))
+def test_fold_keeps_length_and_folds_each_character(text: str) -> None:
+    """Spans found in folded text index the original text: folding is per character."""
+    from parser.doc import _fold_char, fold
+
+    assert len(fold(text)) == len(text)
+    assert fold(text) == "".join(_fold_char(c) for c in text)
