@@ -20,12 +20,15 @@ from .lm import BOS, NUM, UNK
 from .model import Model, ends_sentence
 from .symbols import is_code, repair_symbol
 
-BEAM = 6
+BEAM = 10
+BEAM_WIDTH = 8.0  # nats behind the best state
 TOP_K = 8
 MAX_CHANNEL = 9.0  # candidates costlier than this are not considered
 RANK_GAP = 4.0  # nats behind the best candidate's rank score
 RANK_LM = 0.75  # weight of the unigram when candidates are cut to TOP_K, before context
 _SYMBOL_LETTERS = frozenset("¢€&@")
+PAIRS = True
+SHAPE_KEEP = 4.0  # keeping a bare skeleton of a syllable (xuyen): a stripped word, not a foreign one
 CASE_WEIGHT = 0.5  # measured: 1.0 over-trusts the few capitals in our clean text
 _LEAD = "\"'([{“‘«*•·"
 _TRAIL = "\"'.,;:!?)]}”’»…"
@@ -85,7 +88,8 @@ class Decoder:
 
     @classmethod
     def for_lines(cls, model: Model, lines: list[str], ocr: bool = False) -> Decoder:
-        return cls(model, MarkCosts.for_text(marked_rate("\n".join(lines)[:200_000]), ocr))
+        text = "\n".join(lines)[:200_000]
+        return cls(model, MarkCosts.for_text(marked_rate(text), ocr, damage_rate(text, model.index)))
 
     def candidates(self, core: str) -> tuple[Cand, ...]:
         hit = self._cands.get(core)
@@ -113,6 +117,8 @@ class Decoder:
         if not is_syllable(core):
             # letters mixed with digits (s6, 16i) are OCR damage far more often than codes
             keep = self.costs.keep + (4.0 if _MIXED.match(core) else 0.0)
+            if obs in idx:
+                keep += SHAPE_KEEP
             cands.append(Cand(core, UNK, keep if cands else 0.0))
         elif all(c.lm != low for c in cands):
             cands.append(Cand(core, low, 0.0))
@@ -135,7 +141,32 @@ class Decoder:
                 slot = self._cased(slot)
             out.append(slot)
             prev = m.group()
-        return out
+        return self._paired(out) if PAIRS else out
+
+    def _paired(self, slots: list[Slot]) -> list[Slot]:
+        """Add both syllables of every seen pair whose skeletons match two neighbours."""
+        pairs = self.model.lm.pairs()
+        extra: dict[int, set[str]] = {}
+        for i in range(len(slots) - 1):
+            a, b = slots[i], slots[i + 1]
+            if a.kind != "word" or b.kind != "word" or b.start - a.end > 1:
+                continue
+            for v, w in pairs.get((skeleton(a.original), skeleton(b.original)), ()):
+                extra.setdefault(i, set()).add(v)
+                extra.setdefault(i + 1, set()).add(w)
+        for i, syls in extra.items():
+            slots[i] = self._with(slots[i], syls)
+        return slots
+
+    def _with(self, slot: Slot, syls: set[str]) -> Slot:
+        have = {c.lm for c in slot.cands}
+        core = slot.original
+        add = [Cand(apply_case(core, s), s, mark_cost(core, s, self.costs))
+               for s in sorted(syls - have)]
+        add = [c for c in add if c.cost <= MAX_CHANNEL]
+        if not add:
+            return slot
+        return Slot(slot.start, slot.end, core, slot.cands + tuple(add), slot.kind)
 
     def _cased(self, slot: Slot) -> Slot:
         """Mid-sentence, a capital (or its absence) is evidence for the candidate."""
@@ -181,7 +212,7 @@ class Decoder:
                     key = (v, c.lm)
                     if s < nxt.get(key, (math.inf,))[0]:
                         nxt[key] = (s, (*path, k))
-            beam = dict(sorted(nxt.items(), key=lambda kv: kv[1][0])[:BEAM])
+            beam = _pruned(nxt)
         best = min(beam.values(), key=lambda sp: sp[0])[1] if slots else ()
         return [(k, self._alternatives(slots, best, i, context)) for i, k in enumerate(best)]
 
@@ -197,6 +228,31 @@ class Decoder:
         alts = sorted(((slots[i].cands[k].text, w / z) for k, w in enumerate(weights)),
                       key=lambda a: -a[1])
         return alts[:3]
+
+
+def _pruned(states: dict[tuple[str, str], tuple[float, tuple[int, ...]]]
+            ) -> dict[tuple[str, str], tuple[float, tuple[int, ...]]]:
+    """The BEAM best states, and of those only the ones within BEAM_WIDTH nats of the
+    best. Why both: a wide beam saves a rare word's first syllable until its partner
+    arrives, and most of the time few states are anywhere near the best."""
+    if len(states) <= 1:
+        return states
+    kept = sorted(states.items(), key=lambda kv: kv[1][0])[:BEAM]
+    limit = kept[0][1][0] + BEAM_WIDTH
+    return {k: v for k, v in kept if v[0] <= limit}
+
+
+def damage_rate(text: str, index: dict[str, tuple[str, ...]], sample: int = 4000) -> float:
+    """Share of lower-case words that are not a syllable's skeleton. Why: text that lost
+    only its marks (stripped, ~1 %) needs no letter repairs, legacy OCR (~17 %) needs many;
+    the marked rate alone cannot tell the two apart."""
+    words = [w for w in (m.group() for m in _WORD.finditer(text[:sample * 8])) if not w.isupper()]
+    words = words[:sample]
+    bad = sum(skeleton(w) not in index and not is_syllable(w) for w in words)
+    return (bad + 1) / (len(words) + 10)  # a few words cannot show the letters are intact
+
+
+_WORD = re.compile(r"(?<!\S)[^\W\d_]+(?=[.,;:)]?(?:\s|$))")
 
 
 def _garbled(core: str) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 BOS = "<s>"
 UNK = "<x>"  # a word that is not a Vietnamese syllable (abbreviation, English word)
 NUM = "<n>"  # a number, date or document symbol: never competes with a syllable
+_CLASSES = frozenset({BOS, UNK, NUM})
 D = 0.75
 CAP_RATE = 0.1  # share of words capitalised mid-sentence, for a word never seen
 
@@ -65,6 +66,7 @@ class TrigramLM:
         self._cache: dict[tuple[str, str, str], float] = {}
         self._p1: dict[str, float] = {}
         self._cache2: dict[tuple[str, str], float] = {}
+        self.__dict__.pop("_pairs", None)
 
     def p1(self, w: str) -> float:
         hit = self._p1.get(w)
@@ -102,6 +104,21 @@ class TrigramLM:
             hit = math.log(self.p2(v, w))
             if len(self._cache2) < 2_000_000:
                 self._cache2[key] = hit
+        return hit
+
+    def pairs(self) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
+        """Seen syllable pairs by their skeleton pair (`lang phi` → `lãng phí`), built on
+        first use. Why: a word's rarer syllable can fall out of the per-token candidate
+        cut before its partner is seen; the pair brings it back."""
+        hit = self.__dict__.get("_pairs")
+        if hit is None:
+            from .lexicon import skeleton
+
+            table: dict[tuple[str, str], list[tuple[str, str]]] = {}
+            for v, w in self.cont2:
+                if v not in _CLASSES and w not in _CLASSES:
+                    table.setdefault((skeleton(v), skeleton(w)), []).append((v, w))
+            hit = self.__dict__["_pairs"] = {k: tuple(x) for k, x in table.items()}
         return hit
 
     def case_logp(self, w: str, capital: bool) -> float:

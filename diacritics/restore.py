@@ -15,7 +15,7 @@ from ingest.orthography import marked_rate
 from ocr.models import OcrPage
 
 from .channel import MarkCosts
-from .decode import Decoder
+from .decode import Decoder, damage_rate
 from .lm import BOS
 from .model import MODEL_PATH, Model, lm_from_texts, load
 from .models import RestoredLine, RestoredPage, RestoredToken
@@ -34,12 +34,14 @@ class Restorer:
         """`ocr`: the lines are Vietnamese OCR output (marks less sure than in clean
         text); `confs`: per line, the OCR confidence of each word by its start."""
         decoder = Decoder.for_lines(self.model, list(lines), ocr)
-        legacy = Decoder(self.model, MarkCosts.for_text(0.0))
+        # a line of several words without a single mark lost its marks even on a page
+        # that is otherwise good Vietnamese; its letters may be intact or damaged too
+        unmarked = [_unmarked(line) for line in lines]
+        bare = "\n".join(line for line, u in zip(lines, unmarked, strict=True) if u)
+        legacy = Decoder(self.model, MarkCosts.for_text(0.0, damage=damage_rate(bare, self.model.index)))
         out, ctx = [], (BOS, BOS)
         for i, line in enumerate(lines):
-            # a line of several words without a single mark is legacy damage even on a
-            # page that is otherwise good Vietnamese
-            use = legacy if _unmarked(line) else decoder
+            use = legacy if unmarked[i] else decoder
             restored, ctx = _restore_line(use, line, ctx, confs[i] if confs else None)
             out.append(restored)
         return out

@@ -144,3 +144,26 @@ def test_symbol_letters_are_damaged_words() -> None:
     out = Restorer().restore(["don vi li€n quan ¢6 nhiem vu"])[0].text
     assert out == "đơn vị liên quan có nhiệm vụ"
     assert Restorer().restore(["R&D 2024"])[0].text == "R&D 2024"
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("xuyen", "xuyên"),  # regression: a bare syllable skeleton alone on a line was kept
+    ("truyen thong", "truyền thông"),  # regression: ... and at the start of a line
+    ("chong tham nhung lang phi", "chống tham nhũng lãng phí"),  # regression: beam lost `lãng`
+])
+def test_stripped_words_restored(raw: str, expected: str) -> None:
+    assert restore_text(raw) == expected
+
+
+def test_damage_rate_tells_stripped_from_legacy(shared) -> None:
+    """Stripped clean text needs no letter repairs; legacy OCR needs many."""
+    from diacritics.decode import damage_rate
+    from diacritics.model import load
+    from ingest.orthography import strip_marks
+
+    index = load().index
+    clean = (shared / "seeds").glob("002_*.txt").__next__().read_text(encoding="utf-8")
+    legacy = (shared / "seeds").glob("001_*.txt").__next__().read_text(encoding="utf-8")
+    assert damage_rate(strip_marks(clean), index) < 0.02
+    assert damage_rate(legacy, index) > 0.10
+    assert damage_rate("Pong Nai, ngay 30", index) > 0.05  # too few words to call it intact
