@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ingest.orthography import is_syllable, marked_rate
@@ -32,6 +33,9 @@ SHAPE_KEEP = 4.0  # keeping a bare skeleton of a syllable (xuyen): a stripped wo
 CASE_WEIGHT = 0.5  # measured: 1.0 over-trusts the few capitals in our clean text
 _LEAD = "\"'([{“‘«*•·"
 _TRAIL = "\"'.,;:!?)]}”’»…"
+_MARKER = re.compile(r"^[a-zđ]\)$")
+_STOP = re.compile(r"[.;!?][\"'”’»)\]]*$")  # as the training text is cut into sentences
+SENT_RESET = True
 _ABBREV = re.compile(r"^(?:[IVXLC]+|[B-DF-HJ-NP-TV-XZĐ]{2,})$")  # roman numerals, vowelless caps
 _MIXED = re.compile(r"^(?=.*[^\W\d_])(?=.*\d)[^\W_]{2,7}$")  # s6, 16i: letters with digits
 
@@ -52,6 +56,7 @@ class Slot:
     original: str
     cands: tuple[Cand, ...]
     kind: str
+    stop: bool = False  # the token closes a sentence: the LM starts afresh after it
 
 
 def split_core(chunk: str) -> tuple[int, int]:
@@ -127,18 +132,24 @@ class Decoder:
     def slots(self, line: str, confs: dict[int, float] | None = None) -> list[Slot]:
         """The line's tokens with candidates; `confs` (OCR confidence by the raw start of
         each word) makes changes cheaper where Tesseract was unsure."""
-        out = []
+        out: list[Slot] = []
         prev = ""
         for m in re.finditer(r"\S+", line):
             a, b = split_core(m.group())
             core = m.group()[a:b]
             if not core:
                 continue
+            if not out and _MARKER.match(m.group()):  # a), b), đ): a list label, not a word
+                out.append(Slot(m.start(), m.start() + 1, core, (Cand(core, _marker_lm(core), 0.0),), "passthrough"))
+                prev = m.group()
+                continue
             slot = self._slot(m.start() + a, core)
             if confs and m.start() in confs:
                 slot = _scaled(slot, conf_scale(confs[m.start()]))
             if prev and not ends_sentence(prev) and slot.kind == "word":
                 slot = self._cased(slot)
+            if SENT_RESET and _STOP.search(m.group()):
+                slot = replace(slot, stop=True)
             out.append(slot)
             prev = m.group()
         return self._paired(out) if PAIRS else out
@@ -213,14 +224,16 @@ class Decoder:
                     if s < nxt.get(key, (math.inf,))[0]:
                         nxt[key] = (s, (*path, k))
             beam = _pruned(nxt)
+            if slot.stop:  # as in training, a sentence end starts the context afresh
+                best_state = min(beam.values(), key=lambda sp: sp[0])
+                beam = {(BOS, BOS): best_state}
         best = min(beam.values(), key=lambda sp: sp[0])[1] if slots else ()
         return [(k, self._alternatives(slots, best, i, context)) for i, k in enumerate(best)]
 
     def _alternatives(self, slots: list[Slot], best: tuple[int, ...], i: int,
                       context: tuple[str, str]) -> list[tuple[str, float]]:
         lm = self.model.lm
-        ctx = [*context] + [slots[j].cands[best[j]].lm for j in range(i)]
-        u, v = ctx[-2], ctx[-1]
+        u, v = end_state(slots[:i], best[:i], context)
         scores = [c.cost - lm.logp(u, v, c.lm) for c in slots[i].cands]
         low = min(scores)
         weights = [math.exp(low - s) for s in scores]
@@ -228,6 +241,17 @@ class Decoder:
         alts = sorted(((slots[i].cands[k].text, w / z) for k, w in enumerate(weights)),
                       key=lambda a: -a[1])
         return alts[:3]
+
+
+def end_state(slots: list[Slot], best: Sequence[int], ctx: tuple[str, str]) -> tuple[str, str]:
+    """The LM state after the chosen candidates (afresh after a sentence end)."""
+    for slot, k in zip(slots, best, strict=True):
+        ctx = (BOS, BOS) if slot.stop else (ctx[1], slot.cands[k].lm)
+    return ctx
+
+
+def _marker_lm(letter: str) -> str:
+    return fold_tone_placement(letter) if is_syllable(letter) else UNK
 
 
 def _pruned(states: dict[tuple[str, str], tuple[float, tuple[int, ...]]]

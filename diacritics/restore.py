@@ -8,14 +8,16 @@ restored character keeps an offset into its raw line.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ingest.orthography import marked_rate
 from ocr.models import OcrPage
 
 from .channel import MarkCosts
-from .decode import Decoder, damage_rate
+from .decode import Decoder, damage_rate, end_state
 from .lm import BOS
 from .model import MODEL_PATH, Model, lm_from_texts, load
 from .models import RestoredLine, RestoredPage, RestoredToken
@@ -39,12 +41,31 @@ class Restorer:
         unmarked = [_unmarked(line) for line in lines]
         bare = "\n".join(line for line, u in zip(lines, unmarked, strict=True) if u)
         legacy = Decoder(self.model, MarkCosts.for_text(0.0, damage=damage_rate(bare, self.model.index)))
-        out, ctx = [], (BOS, BOS)
+        out, ctx, label = [], (BOS, BOS), ""
         for i, line in enumerate(lines):
             use = legacy if unmarked[i] else decoder
             restored, ctx = _restore_line(use, line, ctx, confs[i] if confs else None)
+            restored, label = _list_label(restored, label)
             out.append(restored)
         return out
+
+
+_LABEL = re.compile(r"\s*([a-zđ])\)\s")
+
+
+def _list_label(line: RestoredLine, prev: str) -> tuple[RestoredLine, str]:
+    """Lettered items run a, b, c, d, đ, e: a second `d)` is an `đ)` that lost its bar
+    (legacy OCR, stripped text, a slip of Tesseract)."""
+    m = _LABEL.match(line.text + " ")
+    if not m:
+        return line, prev
+    if m.group(1) != "d" or prev != "d":
+        return line, m.group(1)
+    i = m.start(1)
+    text = line.text[:i] + "đ" + line.text[i + 1:]
+    tokens = tuple(replace(t, restored="đ", kind="word") if t.start == line.offsets[i] and t.restored == "d"
+                   else t for t in line.tokens)
+    return RestoredLine(line.raw, text, tokens, line.offsets), "đ"
 
 
 def _unmarked(line: str) -> bool:
@@ -55,9 +76,9 @@ def _unmarked(line: str) -> bool:
 def _restore_line(decoder: Decoder, raw: str, ctx: tuple[str, str],
                   confs: dict[int, float] | None = None
                   ) -> tuple[RestoredLine, tuple[str, str]]:
-    """One line, and the LM state it ends in (a blank line resets it)."""
-    if not raw.strip():
-        ctx = (BOS, BOS)
+    """One line, and the LM state it ends in. Why no reset at a blank line: the model
+    is trained on sentences, and layouts (tables, double spacing) put blank lines inside
+    them; the state starts afresh after a sentence end instead."""
     if len(raw) > MAX_LINE:
         pieces = []
         for i in range(0, len(raw), MAX_LINE):
@@ -66,8 +87,7 @@ def _restore_line(decoder: Decoder, raw: str, ctx: tuple[str, str],
         return _join(pieces, raw), ctx
     slots = decoder.slots(raw, confs)
     best = decoder.decode(slots, ctx)
-    for slot, (k, _) in zip(slots, best, strict=True):
-        ctx = (ctx[1], slot.cands[k].lm)
+    ctx = end_state(slots, [k for k, _ in best], ctx)
     tokens: list[RestoredToken] = []
     parts: list[str] = []
     offsets: list[int] = []

@@ -167,3 +167,10 @@ def test_damage_rate_tells_stripped_from_legacy(shared) -> None:
     assert damage_rate(strip_marks(clean), index) < 0.02
     assert damage_rate(legacy, index) > 0.10
     assert damage_rate("Pong Nai, ngay 30", index) > 0.05  # too few words to call it intact
+
+
+def test_list_labels_kept_and_d_bar_restored() -> None:
+    """Regression: `c)` at a line start was restored as the word `ở)`; a second `d)`
+    is the `đ)` item that lost its bar."""
+    out = restore_text("c) Cac noi dung ve cai cach the che\nd) Cac noi dung\nd) Tuyen truyen\ne) Bo thu tuc")
+    assert [line[:2] for line in out.split("\n")] == ["c)", "d)", "đ)", "e)"]
