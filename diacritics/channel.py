@@ -120,9 +120,19 @@ class RuleSet:
             by_obs.setdefault(obs, []).append((tgt, cost))
         self.by_obs = by_obs
         self.max_len = max((len(k) for k in by_obs), default=1)
+        self._variants: dict[str, dict[str, float]] = {}
 
     def variants(self, skel: str) -> dict[str, float]:
-        """Skeletons reachable by up to MAX_RULES rule applications, with their cost."""
+        """Skeletons reachable by up to MAX_RULES rule applications, with their cost
+        (cached: many printed forms share a skeleton; do not mutate the result)."""
+        hit = self._variants.get(skel)
+        if hit is None:
+            if len(self._variants) > 100_000:
+                self._variants.clear()
+            hit = self._variants[skel] = self._expand(skel)
+        return hit
+
+    def _expand(self, skel: str) -> dict[str, float]:
         out = {skel: 0.0}
         frontier = {skel: 0.0}
         for _ in range(MAX_RULES):

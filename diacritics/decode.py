@@ -82,14 +82,23 @@ class Decoder:
     """Decodes lines with one model and one set of mark costs (one page's worth)."""
 
     _shared: dict[tuple[int, MarkCosts], dict[str, tuple[Cand, ...]]] = {}
+    _cased_shared: dict[tuple[int, MarkCosts], dict[tuple[str, tuple[Cand, ...]], tuple[Cand, ...]]] = {}
 
     def __init__(self, model: Model, costs: MarkCosts) -> None:
         self.model = model
         self.costs = costs
         # candidates depend only on the model and the costs: share them across pages
         self._cands = self._shared.setdefault((id(model), costs), {})
+        self._cased_cache = self._cased_shared.setdefault((id(model), costs), {})
         if len(self._cands) > 200_000:
             self._cands.clear()
+            self._cased_cache.clear()
+
+    @classmethod
+    def clear_caches(cls) -> None:
+        """Forget candidates (benchmarks measure a cold start with this)."""
+        cls._shared.clear()
+        cls._cased_shared.clear()
 
     @classmethod
     def for_lines(cls, model: Model, lines: list[str], ocr: bool = False) -> Decoder:
@@ -113,7 +122,8 @@ class Decoder:
                                     else self.costs.lost * _marks(syl))
                 if cost <= MAX_CHANNEL and cost < scored.get(syl, math.inf):
                     scored[syl] = cost
-        rank = {syl: cost - RANK_LM * math.log(lm.p1(syl)) for syl, cost in scored.items()}
+        lp1, logp1 = lm._logp1, lm.logp1
+        rank = {syl: cost - RANK_LM * (lp1.get(syl) or logp1(syl)) for syl, cost in scored.items()}
         ranked = sorted(scored.items(), key=lambda kv: rank[kv[0]])[:TOP_K]
         if ranked:  # far behind the best before any context: the context will not save them
             ranked = [kv for kv in ranked if rank[kv[0]] <= rank[ranked[0][0]] + RANK_GAP]
@@ -184,10 +194,13 @@ class Decoder:
         core = slot.original
         if len(core) > 1 and core.isupper():
             return slot
-        capital = core[0].isupper()
-        lm = self.model.lm
-        cands = tuple(Cand(c.text, c.lm, c.cost - CASE_WEIGHT * lm.case_logp(c.lm, capital))
-                      for c in slot.cands)
+        key = (core, slot.cands)
+        cands = self._cased_cache.get(key)
+        if cands is None:
+            capital = core[0].isupper()
+            lm = self.model.lm
+            cands = self._cased_cache[key] = tuple(
+                Cand(c.text, c.lm, c.cost - CASE_WEIGHT * lm.case_logp(c.lm, capital)) for c in slot.cands)
         return Slot(slot.start, slot.end, slot.original, cands, slot.kind)
 
     def _slot(self, start: int, core: str) -> Slot:
@@ -208,27 +221,40 @@ class Decoder:
         """Best candidate index per slot, with (text, probability) alternatives.
         `context` is the LM state the line starts in (the end of the previous line:
         print lines break sentences anywhere)."""
-        lm = self.model.lm
         beam: dict[tuple[str, str], tuple[float, tuple[int, ...]]] = {context: (0.0, ())}
         for slot in slots:
-            nxt: dict[tuple[str, str], tuple[float, tuple[int, ...]]] = {}
-            by_v: dict[str, list[float]] = {}  # unseen (u, v) contexts share the bigram level
-            for (u, v), (score, path) in beam.items():
-                if lm.ctx3.get((u, v)):
-                    lps = [lm.logp(u, v, c.lm) for c in slot.cands]
-                else:
-                    lps = by_v.get(v) or by_v.setdefault(v, [lm.logp2(v, c.lm) for c in slot.cands])
-                for k, (c, lp) in enumerate(zip(slot.cands, lps, strict=True)):
-                    s = score + c.cost - lp
-                    key = (v, c.lm)
-                    if s < nxt.get(key, (math.inf,))[0]:
-                        nxt[key] = (s, (*path, k))
+            nxt = self._step(beam, slot)
             beam = _pruned(nxt)
             if slot.stop:  # as in training, a sentence end starts the context afresh
                 best_state = min(beam.values(), key=lambda sp: sp[0])
                 beam = {(BOS, BOS): best_state}
         best = min(beam.values(), key=lambda sp: sp[0])[1] if slots else ()
         return [(k, self._alternatives(slots, best, i, context)) for i, k in enumerate(best)]
+
+    def _step(self, beam: dict[tuple[str, str], tuple[float, tuple[int, ...]]], slot: Slot
+              ) -> dict[tuple[str, str], tuple[float, tuple[int, ...]]]:
+        """Every beam state extended by every candidate of the slot, best per new state."""
+        lm = self.model.lm
+        ctx3, cache2, logp, logp2 = lm.ctx3, lm._cache2, lm.logp, lm.logp2
+        words = [c.lm for c in slot.cands]
+        costs = [c.cost for c in slot.cands]
+        ks = range(len(words))
+        nxt: dict[tuple[str, str], tuple[float, tuple[int, ...]]] = {}
+        by_v: dict[str, list[float]] = {}  # unseen (u, v) contexts share the bigram level
+        for (u, v), (score, path) in beam.items():
+            if (u, v) in ctx3:
+                lps = [logp(u, v, w) for w in words]
+            else:
+                lps = by_v.get(v)  # type: ignore[assignment]
+                if lps is None:
+                    lps = by_v[v] = [cache2.get((v, w)) or logp2(v, w) for w in words]
+            for k in ks:
+                s = score + costs[k] - lps[k]
+                key = (v, words[k])
+                old = nxt.get(key)
+                if old is None or s < old[0]:
+                    nxt[key] = (s, (*path, k))
+        return nxt
 
     def _alternatives(self, slots: list[Slot], best: tuple[int, ...], i: int,
                       context: tuple[str, str]) -> list[tuple[str, float]]:

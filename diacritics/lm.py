@@ -65,6 +65,7 @@ class TrigramLM:
         self.cont1_total = max(1, sum(cont1.values()))
         self._cache: dict[tuple[str, str, str], float] = {}
         self._p1: dict[str, float] = {}
+        self._logp1: dict[str, float] = {}
         self._cache2: dict[tuple[str, str], float] = {}
         self.__dict__.pop("_pairs", None)
 
@@ -73,6 +74,12 @@ class TrigramLM:
         if hit is None:
             kn = self.cont1.get(w, 0) / self.cont1_total
             hit = self._p1[w] = 0.55 * kn + 0.4 * self.prior.get(w, 0.0) + 0.05 / self.vocab_size
+        return hit
+
+    def logp1(self, w: str) -> float:
+        hit = self._logp1.get(w)
+        if hit is None:
+            hit = self._logp1[w] = math.log(self.p1(w))
         return hit
 
     def p2(self, v: str, w: str) -> float:
@@ -115,9 +122,10 @@ class TrigramLM:
             from .lexicon import skeleton
 
             table: dict[tuple[str, str], list[tuple[str, str]]] = {}
+            skel = {s: skeleton(s) for s in self.cont1.keys() | self.ctx2.keys()}
             for v, w in self.cont2:
                 if v not in _CLASSES and w not in _CLASSES:
-                    table.setdefault((skeleton(v), skeleton(w)), []).append((v, w))
+                    table.setdefault((skel[v], skel[w]), []).append((v, w))
             hit = self.__dict__["_pairs"] = {k: tuple(x) for k, x in table.items()}
         return hit
 
