@@ -2,7 +2,8 @@
 
 Inputs, read at build time only: the syllable inventory generated from the orthography,
 Debian's hunspell-vi (attested syllables), `wordfreq`'s Vietnamese frequencies (a general
-unigram prior), pyvi's MIT word list (syllable pairs inside words), the clean seed texts
+unigram prior), pyvi's MIT word list and our hand-typed list of provinces (syllable pairs
+inside words), the clean seed texts
 (002, 004, gold 001) and Tesseract `eng` readings of pages rendered from them (the OCR
 channel). Only counts are written.
 """
@@ -57,14 +58,20 @@ def prior() -> dict[str, float]:
     return {w: round(p / total, 9) for w, p in probs.items() if p / total > 1e-9}
 
 
+PLACES = Path(__file__).resolve().parent / "data" / "places.txt"
+
+
 def word_pairs() -> Counter:
-    """Syllable pairs inside pyvi's multi-syllable words (one count per word)."""
+    """Syllable pairs inside pyvi's multi-syllable words and the names of provinces
+    (one count per word)."""
     import pyvi
 
     path = Path(pyvi.__file__).parent / "models" / "words.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines += [x for x in PLACES.read_text(encoding="utf-8").splitlines() if not x.startswith("#")]
     pairs: Counter = Counter()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        sy = line.lower().split()
+    for line in lines:
+        sy = line.lower().replace(" - ", " ").split()
         if len(sy) > 1 and all(is_syllable(s) for s in sy):
             sy = [fold_tone_placement(s) for s in sy]
             pairs.update(zip(sy, sy[1:], strict=False))
