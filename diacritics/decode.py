@@ -211,6 +211,10 @@ class Decoder:
         if not any(c.isalpha() for c in core) and not _garbled(core):
             return Slot(start, end, core, (Cand(core, NUM, 0.0),), "passthrough")
         if len(core) > 12 or _ABBREV.match(core):
+            if self.costs.lost < 1.0 and "D" in core:  # marks lost: Đ may be printed as D
+                fixed = self.model.lm.acronym(core)
+                if fixed != core:
+                    return Slot(start, end, core, (Cand(fixed, UNK, 0.0),), "code")
             return Slot(start, end, core, (Cand(core, UNK, 0.0),), "passthrough")
         cands = self.candidates(core)
         kind = "word" if len(cands) > 1 or cands[0].lm != UNK else "passthrough"

@@ -31,6 +31,7 @@ class TrigramLM:
     vocab_size: int = 20000
     caps: Counter = field(default_factory=Counter)  # syllable -> capitalised mid-sentence
     seen: Counter = field(default_factory=Counter)  # syllable -> seen mid-sentence
+    acronyms: Counter = field(default_factory=Counter)  # initials of syllable runs with d/đ
 
     def __post_init__(self) -> None:
         self.finalise()
@@ -143,8 +144,34 @@ class TrigramLM:
             if capital:
                 self.caps[w] += 1
 
+    def add_acronyms(self, sentences: Iterable[Sequence[str]], min_count: int = 2) -> None:
+        """Count the initials of every run of 2-5 syllables that holds a d or đ (`thông
+        tin điện tử` → TTĐT). Why: marks lost, `TTDT` cannot tell Đ from D; the phrases
+        the clean text spells out can."""
+        found: Counter = Counter()
+        for sent in sentences:
+            heads = [w[0].upper() if not w.startswith("<") else "" for w in sent]
+            for n in range(2, 6):
+                for i in range(len(heads) - n + 1):
+                    run = heads[i:i + n]
+                    if all(run) and ("D" in run or "Đ" in run):
+                        found["".join(run)] += 1
+        self.acronyms.update({a: c for a, c in found.items() if c >= min_count})
+
+    def acronym(self, printed: str) -> str:
+        """The spelling of `printed` (Đ printed as D) that the clean text's phrases favour."""
+        best, best_n = printed, self.acronyms.get(printed, 0)
+        for i, ch in enumerate(printed):
+            if ch == "D":
+                alt = printed[:i] + "Đ" + printed[i + 1:]
+                n = self.acronyms.get(alt, 0)
+                if n > best_n:
+                    best, best_n = alt, n
+        return best
+
     def to_json(self) -> dict:
         return {
+            "acronyms": dict(self.acronyms),
             "caps": [[w, self.caps[w], n] for w, n in self.seen.items()],
             "tri": [[u, v, w, c] for (u, v, w), c in self.tri.items()],
             "extra_bigrams": [[v, w, c] for (v, w), c in self.extra_bigrams.items()],
@@ -161,6 +188,7 @@ class TrigramLM:
         lm.vocab_size = data["vocab_size"]
         lm.caps = Counter({w: k for w, k, _ in data.get("caps", ()) if k})
         lm.seen = Counter({w: n for w, _, n in data.get("caps", ())})
+        lm.acronyms = Counter(data.get("acronyms", {}))
         lm.finalise()
         return lm
 
@@ -169,7 +197,7 @@ def merge(a: TrigramLM, b: TrigramLM) -> TrigramLM:
     """A model with the counts of both (used by `train` to add a user's corpus)."""
     out = TrigramLM(tri=a.tri + b.tri, prior=a.prior or b.prior,
                     extra_bigrams=a.extra_bigrams + b.extra_bigrams, vocab_size=a.vocab_size,
-                    caps=a.caps + b.caps, seen=a.seen + b.seen)
+                    caps=a.caps + b.caps, seen=a.seen + b.seen, acronyms=a.acronyms + b.acronyms)
     return out
 
 

@@ -109,8 +109,11 @@ def lm_from_texts(texts: Iterable[str], base: TrigramLM | None = None) -> Trigra
     if base is not None:
         lm.tri = Counter(base.tri)
         lm.caps, lm.seen = Counter(base.caps), Counter(base.seen)
+        lm.acronyms = Counter(base.acronyms)
+    texts = list(texts)
     chunks = [chunk for text in texts for chunk in _SENT.split(" ".join(text.split()))]
     lm.add_sentences(sentence(chunk) for chunk in chunks)
+    lm.add_acronyms(sentence(chunk) for chunk in chunks)
     lm.add_case(w for text in texts for line in text.split("\n") for w in case_words(line))
     return lm
 

@@ -174,3 +174,21 @@ def test_list_labels_kept_and_d_bar_restored() -> None:
     is the `đ)` item that lost its bar."""
     out = restore_text("c) Cac noi dung ve cai cach the che\nd) Cac noi dung\nd) Tuyen truyen\ne) Bo thu tuc")
     assert [line[:2] for line in out.split("\n")] == ["c)", "d)", "đ)", "e)"]
+
+
+@pytest.mark.parametrize("printed,spelled", [
+    ("TTDT", "TTĐT"),  # thông tin điện tử, spelled out twice in the text
+    ("UBND", "UBND"),  # ủy ban nhân dân: the D is a D
+    ("XYZ", "XYZ"),  # never seen: left alone
+])
+def test_acronyms_learned_from_phrases(printed: str, spelled: str) -> None:
+    from diacritics.model import lm_from_texts
+
+    lm = lm_from_texts(["Trang thông tin điện tử của Ủy ban nhân dân tỉnh. "
+                        "Cổng thông tin điện tử của Ủy ban nhân dân huyện."])
+    assert lm.acronym(printed) == spelled
+
+
+def test_stripped_acronym_gets_its_bar_back() -> None:
+    out = restore_text("Dang tin tren Trang TTDT cua So theo quy dinh cua UBND tinh")
+    assert "TTĐT" in out and "UBND" in out
