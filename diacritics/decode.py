@@ -291,9 +291,11 @@ def _pruned(states: dict[tuple[str, str], tuple[float, tuple[int, ...]]]
     arrives, and most of the time few states are anywhere near the best."""
     if len(states) <= 1:
         return states
-    kept = sorted(states.items(), key=lambda kv: kv[1][0])[:BEAM]
-    limit = kept[0][1][0] + BEAM_WIDTH
-    return {k: v for k, v in kept if v[0] <= limit}
+    limit = min(sp[0] for sp in states.values()) + BEAM_WIDTH
+    kept = [kv for kv in states.items() if kv[1][0] <= limit]
+    if len(kept) > BEAM:
+        kept = sorted(kept, key=lambda kv: kv[1][0])[:BEAM]
+    return dict(kept)
 
 
 def damage_rate(text: str, index: dict[str, tuple[str, ...]], sample: int = 4000) -> float:

@@ -72,6 +72,7 @@ class Model:
         for name, counts in rule_counts.items():
             if name not in excluded:
                 total.update(counts)
+        lm.pairs()  # an index, like the lexicon's: built with the model, not on first use
         return cls(lm, rule_counts, build_index(all_syllables()), RuleSet(total))
 
     def save(self, path: Path = MODEL_PATH) -> None:
