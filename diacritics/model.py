@@ -8,6 +8,7 @@ Rule counts are kept per source document, so a benchmark can leave a document ou
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import re
@@ -73,7 +74,9 @@ class Model:
             if name not in excluded:
                 total.update(counts)
         lm.pairs()  # an index, like the lexicon's: built with the model, not on first use
-        return cls(lm, rule_counts, build_index(all_syllables()), RuleSet(total))
+        model = cls(lm, rule_counts, build_index(all_syllables()), RuleSet(total))
+        gc.freeze()  # millions of long-lived counts: keep the cyclic collector off them
+        return model
 
     def save(self, path: Path = MODEL_PATH) -> None:
         data = {
