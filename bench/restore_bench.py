@@ -98,6 +98,7 @@ def rows() -> list[tuple[str, str, str, str]]:
     out.append(("b. 001 garbled vs gold: syllable error rate", f"{ser(gold, raw):.1%}", f"{ser(gold, hyp):.1%}",
                 f"{ser(gold, _pyvi(strip_marks(raw))):.1%}"))
     out += _rendered_rows()
+    out += _real_rows()
     for doc in ("002", "004"):  # (d) clean text left alone
         clean = _seed(doc)
         out.append((f"d. clean {doc}: correct syllables left unchanged", "100.0%",
@@ -121,6 +122,30 @@ def _batch_speed(r: Restorer, raw: str) -> float:
     for text in texts:
         _restore(r, text)
     return sum(len(tokens(t)) for t in texts) / (time.process_time() - t0)
+
+
+def _real_rows() -> list[tuple[str, str, str, str]]:
+    """(a) on real documents no model saw: every other text of ../shared/external/texts,
+    mark-stripped, restored by the shipped model, then by the shipped model extended with
+    the other half (what `vnplans train --corpus` does for a user's archive)."""
+    from diacritics.model import Model, lm_from_texts, load
+
+    files = sorted((SHARED / "external" / "texts").glob("*.txt"))
+    if not files:
+        return []
+    test = [f.read_text(encoding="utf-8") for f in files[0::2]]
+    train = [f.read_text(encoding="utf-8") for f in files[1::2]]
+    base = load()
+    trained = Model.create(lm_from_texts(train, base.lm), base.rule_counts)
+    label = f"a. stripped real texts ({len(test)} files no model saw)"
+    joined = "\n".join(test)
+    stripped = strip_marks(joined)
+    return [
+        (f"{label}: syllable accuracy", f"{accuracy(joined, stripped):.1%}",
+         f"{accuracy(joined, _restore(Restorer(base), stripped)):.1%}", f"{accuracy(joined, _pyvi(stripped)):.1%}"),
+        (f"{label}, after `vnplans train` on the other {len(train)}", "-",
+         f"{accuracy(joined, _restore(Restorer(trained), stripped)):.1%}", "-"),
+    ]
 
 
 def _rendered_rows() -> list[tuple[str, str, str, str]]:
