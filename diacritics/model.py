@@ -106,6 +106,20 @@ def load(path: str = str(MODEL_PATH)) -> Model:
     return Model.read(Path(path))
 
 
+def load_model(path: str | Path) -> Model:
+    """A model file written by `vnplans train`, with a clear error when it is missing or
+    is not one (the CLI checks `--model` with this before a batch starts)."""
+    from vnplans.exceptions import MissingDependencyError
+
+    p = Path(path)
+    if not p.is_file():
+        raise MissingDependencyError("restoration model not found", path=p)
+    try:
+        return load(str(p.resolve()))
+    except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
+        raise MissingDependencyError(f"not a restoration model ({type(exc).__name__})", path=p) from exc
+
+
 def lm_from_texts(texts: Iterable[str], base: TrigramLM | None = None) -> TrigramLM:
     """A trigram model over clean texts, on top of `base`'s prior and word-list pairs."""
     lm = TrigramLM(prior=base.prior if base else {},

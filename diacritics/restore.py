@@ -19,7 +19,7 @@ from ocr.models import OcrPage
 from .channel import MarkCosts
 from .decode import Decoder, damage_rate, end_state
 from .lm import BOS
-from .model import MODEL_PATH, Model, lm_from_texts, load
+from .model import MODEL_PATH, Model, lm_from_texts, load, load_model
 from .models import RestoredLine, RestoredPage, RestoredToken
 
 MAX_LINE = 20_000  # longer lines are decoded in windows of this many characters
@@ -134,15 +134,16 @@ def _default() -> Restorer:
     return _DEFAULT
 
 
-def restore(lines: Sequence[str]) -> list[RestoredLine]:
-    """Restore diacritics and repair OCR damage, line by line."""
-    return _default().restore(lines)
+def restore(lines: Sequence[str], restorer: Restorer | None = None) -> list[RestoredLine]:
+    """Restore diacritics and repair OCR damage, line by line (with the shipped model
+    unless `restorer` holds another, e.g. `Restorer(load_model(path))`)."""
+    return (restorer or _default()).restore(lines)
 
 
-def restore_text(text: str) -> str:
+def restore_text(text: str, restorer: Restorer | None = None) -> str:
     """The restored text, with exactly the input's lines (same count and order)."""
     lines = text.split("\n")
-    return "\n".join(r.text for r in restore(lines))
+    return "\n".join(r.text for r in restore(lines, restorer))
 
 
 def restore_page(page: OcrPage, restorer: Restorer | None = None) -> RestoredPage:
@@ -183,7 +184,7 @@ def train(corpus_dir: str | Path, model_path: str | Path = MODEL_PATH) -> Path:
     if not files:
         raise FileNotFoundError(f"{corpus_dir}: no .txt files to train on")
     texts = [decode_text(f.read_bytes())[0] for f in files]
-    base = load(str(model_path)) if Path(model_path).exists() else load()
+    base = load_model(model_path) if Path(model_path).exists() else load()
     lm = lm_from_texts(texts, base.lm)
     out = Model.create(lm, base.rule_counts)
     out.save(Path(model_path))

@@ -159,3 +159,39 @@ def test_ctrl_c_exits_130() -> None:
             proc.kill()
     assert proc.returncode == ExitCode.INTERRUPTED
     assert b"Traceback" not in err
+
+
+def test_train_then_restore_and_run_with_the_model(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """A term the shipped model does not know (`vật liệu nổ`) is restored once a corpus
+    that uses it has been trained into a model of its own; the shipped model is untouched."""
+    from diacritics.model import MODEL_PATH
+
+    shipped = MODEL_PATH.read_bytes()
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Quản lý vật liệu nổ công nghiệp. Kho vật liệu nổ công nghiệp.\n"
+                                  "Sử dụng vật liệu nổ công nghiệp an toàn.\n", encoding="utf-8")
+    model = tmp_path / "model.json.gz"
+    assert main(["train", "--corpus", str(corpus), "--model", str(model)]) == 0
+    assert MODEL_PATH.read_bytes() == shipped
+    text = tmp_path / "in.txt"
+    text.write_text("kiem tra kho vat lieu no cong nghiep\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["restore", str(text), "--model", str(model)]) == 0
+    assert capsys.readouterr().out == "kiểm tra kho vật liệu nổ công nghiệp\n"
+    out = tmp_path / "out"
+    assert main(["run", str(text), "--out", str(out), "--model", str(model), "--quiet"]) == 0
+    doc = json.loads(next((out / "documents").glob("*.json")).read_text(encoding="utf-8"))
+    assert "vật liệu nổ" in json.dumps(doc, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("content", [None, b"not a model"])
+def test_bad_model_is_a_clear_error(tmp_path: Path, content: bytes | None, capsys: pytest.CaptureFixture) -> None:
+    model = tmp_path / "m.json.gz"
+    if content is not None:
+        model.write_bytes(content)
+    text = tmp_path / "in.txt"
+    text.write_text("vat lieu\n", encoding="utf-8")
+    assert main(["restore", str(text), "--model", str(model)]) == ExitCode.MISSING_DEPENDENCY
+    err = capsys.readouterr().err
+    assert str(model) in err and "restoration model" in err and len(err.strip().splitlines()) == 1

@@ -77,6 +77,7 @@ def add_run(sub: Any, epilog: str) -> None:
     p.add_argument("--scheduler", metavar="URL",
                    help="run on an existing Dask cluster (tcp://HOST:PORT), one task per "
                    "document; its workers must be able to read the input paths")
+    _model_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_run)
 
@@ -88,13 +89,28 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.dpi:
         ocr = dataclasses.replace(_stage("ocr", "OcrOptions")(), dpi=args.dpi)
     pipeline = PipelineOptions(ocr=ocr, restore=not args.no_restore, parse=not args.no_parse,
-                               force_ocr=args.force_ocr, dpi=args.dpi, restore_all=args.restore_all)
+                               force_ocr=args.force_ocr, dpi=args.dpi, restore_all=args.restore_all,
+                               model=_model(args))
     options = BatchOptions(args.out, pipeline, workers=args.workers, force=args.force,
                            quiet=args.quiet, scheduler=args.scheduler)
     report = run_batch(args.paths, options)
     print(f"{report.count('ok')} ok, {report.count('skipped')} skipped, "
           f"{report.count('failed')} failed -> {args.out}")
     return int(report.exit_code)
+
+
+def _model_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", metavar="PATH",
+                   help="restoration model written by `vnplans train` (default: the shipped "
+                   "model); after changing it, rerun a batch with --force")
+
+
+def _model(args: argparse.Namespace) -> str | None:
+    """The --model path, checked now (a clear error before any work), or None."""
+    if not getattr(args, "model", None):
+        return None
+    _stage("diacritics", "load_model")(args.model)
+    return str(Path(args.model).resolve())
 
 
 # ---------------------------------------------------------------- ocr
@@ -201,6 +217,7 @@ def add_restore(sub: Any, epilog: str) -> None:
                        "diacritics restored. The output has exactly the input's lines.")
     p.add_argument("file", nargs="?", default="-", metavar="FILE",
                    help="a text file; '-' or nothing reads standard input")
+    _model_arg(p)
     p.set_defaults(func=cmd_restore)
 
 
@@ -226,9 +243,11 @@ def read_text(name: str) -> str:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    model = _model(args)
     text = read_text(args.file)
     restore_text = _stage("diacritics", "restore_text")
-    sys.stdout.write(restore_text(text))
+    restorer = _stage("diacritics", "Restorer")(_stage("diacritics", "load_model")(model)) if model else None
+    sys.stdout.write(restore_text(text, restorer))
     sys.stdout.flush()
     return int(ExitCode.OK)
 
@@ -242,13 +261,14 @@ def add_parse(sub: Any, epilog: str) -> None:
     p.add_argument("file", metavar="FILE", help="the input file (text, PDF, image)")
     p.add_argument("--json", action="store_true", help="print the full record as JSON")
     p.add_argument("--no-restore", action="store_true", help="skip diacritics restoration")
+    _model_arg(p)
     p.set_defaults(func=cmd_parse)
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
     from vnplans.pipeline import run_path
 
-    result = run_path(args.file, PipelineOptions(restore=not args.no_restore))
+    result = run_path(args.file, PipelineOptions(restore=not args.no_restore, model=_model(args)))
     record = result.record
     assert record is not None  # parse=True
     if args.json:
@@ -266,12 +286,13 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def add_train(sub: Any, epilog: str) -> None:
     p = sub.add_parser("train", formatter_class=_FMT, epilog=epilog,
                        help="build the diacritics restoration model from a text corpus",
-                       description="Train the diacritics restoration model on the Vietnamese "
-                       "text files under --corpus and save it to --model.")
+                       description="Extend the shipped diacritics restoration model (or the one "
+                       "already at --model) with the Vietnamese text files under --corpus, and "
+                       "save it to --model. Use it with `run`, `restore` and `parse --model PATH`.")
     p.add_argument("--corpus", required=True, type=Path, metavar="DIR",
-                   help="directory of UTF-8 Vietnamese text files (with diacritics)")
-    p.add_argument("--model", type=Path, metavar="PATH",
-                   help="where to save the model (default: the restoration stage's own model file)")
+                   help="directory of clean Vietnamese text files (*.txt, with diacritics)")
+    p.add_argument("--model", required=True, type=Path, metavar="PATH",
+                   help="where to save the model (the shipped model is never overwritten)")
     p.set_defaults(func=cmd_train)
 
 
@@ -281,8 +302,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     train = _stage("diacritics", "train")
     if not args.corpus.is_dir():
         raise InputNotFoundError("no such directory", path=args.corpus)
-    result = train(args.corpus) if args.model is None else train(args.corpus, args.model)
-    print(f"model written to {result if result is not None else args.model}")
+    print(f"model written to {train(args.corpus, args.model)}")
     return int(ExitCode.OK)
 
 

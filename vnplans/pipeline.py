@@ -42,6 +42,7 @@ class PipelineOptions:
     force_ocr: bool = False
     dpi: int | None = None
     restore_all: bool = False  # also restore text pages already in well-formed, marked Vietnamese
+    model: str | None = None  # a restoration model file (`vnplans train`); None: the shipped one
 
     def __post_init__(self) -> None:
         if self.dpi is not None and not 10 <= self.dpi <= 2400:
@@ -104,9 +105,10 @@ def restore_pages(pages: Iterable[OcrPage], options: PipelineOptions) -> tuple[R
 
     if not options.restore:
         return tuple(passthrough(p) for p in pages)
-    from diacritics import restore_page
+    from diacritics import Restorer, load_model, restore_page
 
-    return tuple(restore_page(p) if options.restore_all or p.source == "ocr"
+    restorer = Restorer(load_model(options.model)) if options.model else None
+    return tuple(restore_page(p, restorer) if options.restore_all or p.source == "ocr"
                  or not already_vietnamese(p.text) else passthrough(p) for p in pages)
 
 
