@@ -192,3 +192,18 @@ def test_acronyms_learned_from_phrases(printed: str, spelled: str) -> None:
 def test_stripped_acronym_gets_its_bar_back() -> None:
     out = restore_text("Dang tin tren Trang TTDT cua So theo quy dinh cua UBND tinh")
     assert "TTĐT" in out and "UBND" in out
+
+
+@pytest.mark.parametrize("line", [
+    "PCT UBND tỉnh Nguyễn Thành Sinh;",  # regression: a name in clean text became Thanh
+    "thủy điện Nậm Cang 1A tại xã",  # regression: the code 1A became `la`
+    "pháp luật về thuế, phí",  # regression: a letter rule turned thuế into thu
+])
+def test_clean_text_names_and_codes_kept(line: str) -> None:
+    assert restore_text(line + "\nCăn cứ Luật Tổ chức chính quyền địa phương.").split("\n")[0] == line
+
+
+def test_ocr_page_keeps_capitalised_names() -> None:
+    """Regression: on a vie OCR page, `Mù Cang Chải` (a place) became `Mù Càng Chải`."""
+    page = text_page("x", 0, "các huyện Mù Cang Chải, Văn Chấn thuộc tỉnh Yên Bái cũ", source="ocr")
+    assert "Mù Cang Chải" in restore_page(page).text
