@@ -108,3 +108,13 @@ def marked_rate(text: str, sample: int = 4000) -> float:
     if not tokens:
         return 0.0
     return sum(strip_marks(t) != t for t in tokens) / len(tokens)
+
+
+# Some PDF fonts map ư/Ư to the code points of ƣ/Ƣ (LATIN OI), which no Vietnamese word
+# uses; extracted text layers and the text files made from them carry it (`Thƣơng`).
+_GLYPHS = str.maketrans({"\u01a3": "ư", "\u01a2": "Ư"})
+
+
+def repair_glyphs(text: str) -> str:
+    """Known font-mapping slips back to the letters meant (ƣ → ư), length unchanged."""
+    return text.translate(_GLYPHS)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from vnplans.exceptions import DecodeError
 
 from .legacy import decode_tcvn3, decode_vni
-from .orthography import syllable_rate
+from .orthography import repair_glyphs, syllable_rate
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
@@ -152,4 +152,4 @@ def _checked(text: str, encoding: str) -> tuple[str, str]:
 
 def _finish(text: str, encoding: str) -> tuple[str, str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text), encoding
+    return repair_glyphs(unicodedata.normalize("NFC", text)), encoding

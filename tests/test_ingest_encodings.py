@@ -109,3 +109,18 @@ def test_binary_junk_is_a_decode_error(data: bytes) -> None:
 
     with pytest.raises(DecodeError, match="binary|none of|not valid"):
         ingest.decode_text(data)
+
+
+@pytest.mark.parametrize("raw,fixed", [
+    ("BỘ CÔNG THƢƠNG", "BỘ CÔNG THƯƠNG"),  # regression: a PDF font's ƣ (LATIN OI) for ư
+    ("hƣớng dẫn, đƣợc", "hướng dẫn, được"),
+    ("Thương mại", "Thương mại"),  # already right: unchanged
+])
+def test_font_glyph_slips_repaired(raw: str, fixed: str) -> None:
+    out, _ = ingest.decode_text(raw.encode("utf-8"))
+    assert out == fixed and len(out) == len(raw)
+
+
+@given(st.text())
+def test_repair_glyphs_keeps_length(text: str) -> None:
+    assert len(ingest.repair_glyphs(text)) == len(text)
