@@ -300,7 +300,10 @@ def test_a_killed_worker_is_retried_in_a_fresh_pool(tmp_path: Path) -> None:
         render_page(src / f"p{i}.png", tag=f"Trang số {i + 1}")
     scanned_pdf(src / "long.pdf", 3)
     cmd = [sys.executable, "-m", "vnplans.cli", "run", str(src), "--out", str(out), "--workers", "2", "--quiet"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "TMPDIR": str(tmp)})
     try:
         assert _wait_for(lambda: len(_workers_of(proc.pid)) >= 2, 30)
         time.sleep(0.5)
@@ -313,6 +316,7 @@ def test_a_killed_worker_is_retried_in_a_fresh_pool(tmp_path: Path) -> None:
     entries = manifest(out)
     assert len(entries) == 3 and {e["status"] for e in entries.values()} == {"ok"}
     assert any("retried" in e["note"] for e in entries.values()), entries
+    assert not list(tmp.rglob("*")), "regression: a killed worker's page image stayed in /tmp"
 
 
 def test_dask_local_cluster(tmp_path: Path) -> None:

@@ -12,6 +12,8 @@ the run (PR_SET_PDEATHSIG), so a `kill -9` leaves no orphan holding files open.
 from __future__ import annotations
 
 import multiprocessing
+import shutil
+import tempfile
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -56,18 +58,24 @@ def start_forkserver() -> multiprocessing.context.BaseContext:
     return ctx
 
 
-def make_pool(workers: int) -> ProcessPoolExecutor:
+def make_pool(workers: int, scratch: str | None = None) -> ProcessPoolExecutor:
     """A pool of `workers` processes from a forkserver that has the stages imported."""
-    return ProcessPoolExecutor(workers, mp_context=start_forkserver(), initializer=tasks.init_worker)
+    return ProcessPoolExecutor(workers, mp_context=start_forkserver(), initializer=tasks.init_worker,
+                               initargs=(scratch,))
 
 
 def run_local(run: Run, todo: Iterable[str]) -> None:
     """Process `todo` (input paths) on a local pool, recording each outcome in `run`."""
-    _Driver(run, todo).go()
+    scratch = tempfile.mkdtemp(prefix="vnplans-run-")
+    try:
+        _Driver(run, todo, scratch).go()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 class _Driver:
-    def __init__(self, run: Run, todo: Iterable[str]) -> None:
+    def __init__(self, run: Run, todo: Iterable[str], scratch: str | None = None) -> None:
+        self.scratch = scratch
         self.run = run
         self.options = run.options.pipeline
         self.out = str(run.out_dir)
@@ -102,7 +110,7 @@ class _Driver:
     def go(self) -> None:
         self._pending = self._next()
         while self._pending or self.jobs:
-            pool = make_pool(self.workers)
+            pool = make_pool(self.workers, self.scratch)
             try:
                 self._loop(pool)
             except BrokenProcessPool:

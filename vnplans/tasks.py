@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import os
 import signal
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -31,10 +33,15 @@ if TYPE_CHECKING:
     from ocr.models import OcrPage
 
 
-def init_worker() -> None:
+def init_worker(scratch: str | None = None) -> None:
     """Per worker process: one OpenMP thread for Tesseract, Ctrl-C left to the driver,
-    and death with the parent (so a `kill -9` of the run leaves no orphan workers)."""
+    death with the parent (so a `kill -9` of the run leaves no orphan workers), and temp
+    files in the run's scratch directory, which the driver removes even when a worker
+    was killed holding one (a page image is ~9 MB)."""
     limit_threads()
+    if scratch:
+        tempfile.tempdir = scratch
+        os.environ["TMPDIR"] = scratch
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
