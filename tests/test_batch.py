@@ -265,7 +265,11 @@ def test_kill_9_mid_run_then_rerun_completes(tmp_path: Path) -> None:
     n = 100
     src, out = _text_archive(tmp_path, n, chars=1500), tmp_path / "out"
     cmd = [sys.executable, "-m", "vnplans.cli", "run", str(src), "--out", str(out), "--workers", "2", "--quiet"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                            env=env)
     try:
         assert _wait_for(lambda: _n_done(out) > 0, 60), "the run never recorded a document"
         os.killpg(proc.pid, signal.SIGKILL)
@@ -275,8 +279,9 @@ def test_kill_9_mid_run_then_rerun_completes(tmp_path: Path) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
     done_before = _n_done(out)
     assert done_before < n, "too late: the run had finished"
-    rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
     assert rerun.returncode == 0, rerun.stderr
+    assert not list(tmp.glob("vnplans-*")), "the killed run's scratch directory was not swept"
     entries = manifest(out)
     assert len(entries) == n
     assert {e["status"] for e in entries.values()} <= {"ok", "skipped"}

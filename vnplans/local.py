@@ -11,7 +11,9 @@ the run (PR_SET_PDEATHSIG), so a `kill -9` leaves no orphan holding files open.
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
+import os
 import shutil
 import tempfile
 import time
@@ -21,7 +23,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from vnplans import tasks
 from vnplans.batch import CHEAP, TEXT_CHUNK, Run
@@ -66,11 +68,35 @@ def make_pool(workers: int, scratch: str | None = None) -> ProcessPoolExecutor:
 
 def run_local(run: Run, todo: Iterable[str]) -> None:
     """Process `todo` (input paths) on a local pool, recording each outcome in `run`."""
-    scratch = tempfile.mkdtemp(prefix="vnplans-run-")
+    _sweep_scratch()
+    scratch = tempfile.mkdtemp(prefix=SCRATCH)
+    held = _hold(scratch)
     try:
         _Driver(run, todo, scratch).go()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        held.close()
+
+
+SCRATCH = "vnplans-run-"
+
+
+def _hold(scratch: str) -> IO[bytes]:
+    """A lock on the scratch directory for as long as this run lives."""
+    fh = open(os.path.join(scratch, ".lock"), "wb")  # noqa: SIM115 (held until the run ends)
+    fcntl.flock(fh, fcntl.LOCK_EX)
+    return fh
+
+
+def _sweep_scratch() -> None:
+    """Remove scratch directories of runs that were killed (no process holds their lock)."""
+    for path in Path(tempfile.gettempdir()).glob(SCRATCH + "*"):
+        try:
+            with open(path / ".lock", "rb") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held by a live run, or not ours
+            continue
+        shutil.rmtree(path, ignore_errors=True)
 
 
 class _Driver:
