@@ -98,7 +98,7 @@ def rows() -> list[tuple[str, str, str, str]]:
     out.append(("b. 001 garbled vs gold: syllable error rate", f"{ser(gold, raw):.1%}", f"{ser(gold, hyp):.1%}",
                 f"{ser(gold, _pyvi(strip_marks(raw))):.1%}"))
     out += _rendered_rows()
-    out += _real_rows()
+    out += _real_rows() + _real_render_row()
     for doc in ("002", "004"):  # (d) clean text left alone
         clean = _seed(doc)
         out.append((f"d. clean {doc}: correct syllables left unchanged", "100.0%",
@@ -122,6 +122,29 @@ def _batch_speed(r: Restorer, raw: str) -> float:
     for text in texts:
         _restore(r, text)
     return sum(len(tokens(t)) for t in texts) / (time.process_time() - t0)
+
+
+def _real_render_row() -> list[tuple[str, str, str, str]]:
+    """(c) on real documents no model saw: the first page of every sixth real text,
+    rendered and read by Tesseract `eng`, scored from the document-type line on (the
+    renderer's header columns come out in another order than the text's)."""
+    import pytesseract
+
+    from bench.real_bench import body
+    from diacritics.model import load
+    from samples.render import Style, render_document
+
+    files = sorted((SHARED / "external" / "texts").glob("*.txt"))[0::6][:8]
+    if not files:
+        return []
+    truth = hyp = ""
+    for f in files:
+        page = render_document(f.read_text(encoding="utf-8"), Style("liberation", 13, 300))[0]
+        truth += body(page.truth) + "\n"
+        hyp += body(pytesseract.image_to_string(page.image, lang="eng", config="--dpi 300")) + "\n"
+    fixed = _restore(Restorer(load()), hyp, ocr=True)
+    return [(f"c. {len(files)} real texts no model saw, rendered, Tesseract eng: syllable error rate",
+             f"{ser(truth, hyp):.1%}", f"{ser(truth, fixed):.1%}", f"{ser(truth, _pyvi(strip_marks(hyp))):.1%}")]
 
 
 def _real_rows() -> list[tuple[str, str, str, str]]:
