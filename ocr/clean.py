@@ -2,7 +2,8 @@
 
 Why these and not a global binarisation: measured here, Tesseract's own Sauvola
 (`thresholding_method=2`) after a deskew beats a global Otsu of ours on shaded scans, so
-the clean-up hands Tesseract a deskewed grey image and lets it binarise. Estimation work
+the clean-up hands Tesseract a deskewed grey image and lets it binarise (Sauvola only
+where the light is uneven: `uneven_light`). Estimation work
 (angle, border) runs on a downscaled copy to keep the page cost near plain Tesseract's.
 """
 
@@ -42,6 +43,21 @@ def _fringe(ink: np.ndarray, grey: np.ndarray, reach: int = 3, light: int = 150)
     kernel = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
     near = cv2.dilate(ink, kernel)
     return (ink > 0) | ((near > 0) & (grey > light))
+
+
+UNEVEN = 0.95  # background darkest/brightest under which a page counts as unevenly lit
+
+
+def uneven_light(gray: np.ndarray) -> bool:
+    """True when the paper's brightness varies across the page (a photo, a shaded or
+    yellowed scan). Why ask: Tesseract's Sauvola binarisation saves such pages, but on an
+    evenly lit scan its global Otsu reads better (real scans GP 2507, TB 1894: body CER
+    3.14 → 2.52 %, 2.58 → 2.09 %) and 0.2 s a page faster."""
+    small, _ = _small(gray)
+    k = max(15, small.shape[1] // 25) | 1
+    background = cv2.blur(cv2.dilate(small, np.ones((k, k), np.uint8)), (k, k))
+    dark, bright = np.percentile(background, [2, 98])
+    return bool(dark < UNEVEN * max(float(bright), 1.0))
 
 
 def is_colour(rgb: np.ndarray) -> bool:

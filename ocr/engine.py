@@ -9,13 +9,14 @@ only runs when the first read looks wrong.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 
 from ingest.models import Page
 
 from .cells import ReadTable, read_cells
-from .clean import clean
+from .clean import clean, uneven_light
 from .layout import LineGroup, order_lines
 from .models import Box, Line, OcrPage, Table, Word
 from .options import OcrOptions
@@ -45,8 +46,6 @@ def ocr_page(page: Page, options: OcrOptions | None = None) -> OcrPage:
 
 
 def _with(page: OcrPage, **changes: object) -> OcrPage:
-    from dataclasses import replace
-
     return replace(page, **changes)  # type: ignore[arg-type]
 
 
@@ -55,6 +54,10 @@ def ocr_image(image: np.ndarray, options: OcrOptions, dpi: int, doc_id: str = "0
     """An image (RGB or grey uint8) to an OcrPage."""
     t0 = time.perf_counter()
     gray, dpi, steps = clean(image, options, dpi)
+    if options.sauvola and uneven_light(gray):
+        steps += ("sauvola",)
+    elif options.sauvola:
+        options = replace(options, sauvola=False)
     t1 = time.perf_counter()
     words, read, t_tables = _read(gray, dpi, options)
     every = words + [w for r in read for w in r.words()]

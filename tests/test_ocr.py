@@ -157,3 +157,22 @@ def test_fraction_slash_is_a_slash(printed: str) -> None:
     from ocr.tesseract import _SLASHES
 
     assert printed.translate(_SLASHES) == "1105/KH-ĐKT"
+
+
+@pytest.mark.parametrize("condition,uneven", [
+    ("clean", False), ("degraded", False), ("low_contrast", False), ("seal", False),
+    ("uneven_light", True), ("phone_photo", True),
+])
+def test_uneven_light_decides_sauvola(page, condition: str, uneven: bool) -> None:
+    """Sauvola only where the paper's brightness varies: on evenly lit scans Tesseract's
+    Otsu read real scans better (GP 2507, TB 1894) and faster."""
+    from ocr.clean import uneven_light
+
+    gray = np.asarray(degrade(page, condition, seed=1).image.convert("L"))
+    assert uneven_light(gray) is uneven
+
+
+def test_uneven_page_is_read_with_sauvola(page) -> None:
+    p = degrade(page, "uneven_light", seed=2)
+    result = ocr.ocr_image(np.asarray(p.image), ocr.OcrOptions(), p.dpi)
+    assert "sauvola" in result.steps and cer(p.truth, result.text) <= 0.02
