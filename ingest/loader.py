@@ -263,6 +263,8 @@ def load_image(ref: ImageRef) -> np.ndarray:
 
 def _to_rgb(im: Any) -> Any:
     """RGB, with 16-bit grey scaled down first (a plain convert would clip it to white)."""
+    if im.mode == "RGB":  # already: a convert would copy 26 MB for nothing
+        return im
     if im.mode in ("I;16", "I;16B", "I;16L", "I"):
         arr = np.asarray(im, dtype=np.float64)
         top = float(arr.max()) or 1.0
