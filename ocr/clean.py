@@ -70,10 +70,18 @@ def is_colour(rgb: np.ndarray) -> bool:
 
 
 def _small(gray: np.ndarray) -> tuple[np.ndarray, float]:
+    """The page at estimation resolution. The last one is remembered: border, skew and
+    light estimates all ask for the same page (the cache holds the page itself, so its
+    identity cannot be reused, and pages are never changed in place)."""
+    if _LAST and _LAST[0] is gray:
+        return _LAST[1]
     scale = min(1.0, WORK_WIDTH / gray.shape[1])
-    if scale < 1.0:
-        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    return gray, scale
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1.0 else gray
+    _LAST[:] = [gray, (small, scale)]
+    return small, scale
+
+
+_LAST: list = []
 
 
 def _ink(gray_small: np.ndarray) -> np.ndarray:
@@ -121,13 +129,14 @@ def crop_border(gray: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
     dark = (small < 60).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
     h, w = small.shape
-    out = gray.copy()
+    out = gray
     for i in range(1, n):
         x, y, bw, bh, area = stats[i]
         touches = x == 0 or y == 0 or x + bw >= w or y + bh >= h
         if touches and (bw > 0.3 * w or bh > 0.3 * h) and area > 0.3 * bw * bh:
             mask = cv2.resize((labels == i).astype(np.uint8), (gray.shape[1], gray.shape[0]),
                               interpolation=cv2.INTER_NEAREST)
+            out = out.copy() if out is gray else out  # copied only when there is a border
             out[mask > 0] = 255
     return out, (0, 0)
 
