@@ -40,16 +40,22 @@ def _seed_lines() -> list[str]:
 
 
 def decree_pages(n: int) -> list:  # type: ignore[type-arg]
-    """`n` Decree-30 pages (A4, 300 dpi, colour, seal) drawn by samples.render from the
-    seed texts, cycling through them; falls back to plain pages without the renderer."""
+    """`n` distinct Decree-30 pages (A4, 300 dpi, colour, seal) drawn by samples.render
+    from the seed texts, in another font when they run out (a repeated page would be
+    skipped as a duplicate, and the comparison with plain Tesseract would be off by one
+    page); falls back to plain pages without the renderer."""
     try:
-        from samples.render import render_document
+        from samples.render import Style, render_document
     except ImportError:
         return render_pages(n)
-    pages = []
-    for path in sorted((SHARED / "seeds").glob("*.txt")):
-        pages += [p.image for p in render_document(path.read_text(encoding="utf-8"))]
-    return [pages[i % len(pages)] for i in range(n)] if pages else render_pages(n)
+    pages: list = []  # type: ignore[type-arg]
+    texts = [p.read_text(encoding="utf-8") for p in sorted((SHARED / "seeds").glob("*.txt"))]
+    for style in (Style(), Style("dejavu", 13, 300), Style("freefont", 13, 300)):
+        for text in texts:  # another font when the seeds run out: every page distinct
+            pages += [p.image for p in render_document(text, style)]
+        if len(pages) >= n:
+            break
+    return pages[:n] if len(pages) >= n else render_pages(n)
 
 
 def render_pages(n: int, lines_per_page: int = 42, size: tuple[int, int] = (1654, 2339)) -> list:  # type: ignore[type-arg]
