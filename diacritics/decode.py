@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
 from ingest.orthography import is_syllable, marked_rate
 
 from .channel import MarkCosts, conf_scale, mark_cost
@@ -29,6 +31,8 @@ RANK_GAP = 4.0  # nats behind the best candidate's rank score
 RANK_LM = 0.75  # weight of the unigram when candidates are cut to TOP_K, before context
 _SYMBOL_LETTERS = frozenset("¢€&@")
 PAIRS = True
+FUZZY_PAIR = 7.0  # one letter edit beyond the learned rules, found through an intact partner
+WEAK = 9.5  # a token whose best candidate costs more than this (channel − unigram) is suspect
 SHAPE_KEEP = 4.0  # keeping a bare skeleton of a syllable (xuyen): a stripped word, not a foreign one
 VALID_RULES = 3.0
 NAME_COST = 2.0  # measured on real vie OCR: Mù Cang Chải stays, fixes kept
@@ -172,21 +176,48 @@ class Decoder:
         """Add both syllables of every seen pair whose skeletons match two neighbours."""
         pairs = self.model.lm.pairs()
         extra: dict[int, set[str]] = {}
+        fuzzy: dict[int, set[str]] = {}
         for i in range(len(slots) - 1):
             a, b = slots[i], slots[i + 1]
             if a.kind != "word" or b.kind != "word" or b.start - a.end > 1:
                 continue
-            for v, w in pairs.get((skeleton(a.original), skeleton(b.original)), ()):
+            sa, sb = skeleton(a.original), skeleton(b.original)
+            for v, w in pairs.get((sa, sb), ()):
                 extra.setdefault(i, set()).add(v)
                 extra.setdefault(i + 1, set()).add(w)
+            for j, k, damaged, partner in ((i, i + 1, sa, sb), (i + 1, i, sb, sa)):
+                if self._weak(slots[j]) and not self._weak(slots[k]):
+                    fuzzy.setdefault(j, set()).update(self._fuzzy(damaged, partner, j > k))
         for i, syls in extra.items():
             slots[i] = self._with(slots[i], syls)
+        for i, syls in fuzzy.items():
+            slots[i] = self._with(slots[i], syls, FUZZY_PAIR * self.costs.rule_scale)
         return slots
 
-    def _with(self, slot: Slot, syls: set[str]) -> Slot:
+    def _weak(self, slot: Slot) -> bool:
+        """Rare and unsure: no candidate is both cheap and common. On a page that kept
+        its marks, a well-formed syllable is a rare word as printed, not damage."""
+        if slot.kind != "word" or self.costs.lost >= 1.0 and is_syllable(slot.original):
+            return False
+        lp1 = self.model.lm.logp1
+        return min(c.cost - lp1(c.lm) for c in slot.cands) > WEAK
+
+    def _fuzzy(self, damaged: str, partner: str, second: bool) -> set[str]:
+        """Syllables one letter edit from `damaged` that form a seen pair with an
+        intact neighbour whose skeleton is `partner`."""
+        if len(damaged) < 2:
+            return set()
+        by_second, by_first = self.model.lm.pair_sides()
+        table = by_first if second else by_second
+        dist = Levenshtein.distance
+        return {syl for skel, syl, _ in table.get(partner, ())
+                if skel != damaged and dist(skel, damaged, score_cutoff=1) <= 1}
+
+    def _with(self, slot: Slot, syls: set[str], edit: float = 0.0) -> Slot:
         have = {c.lm for c in slot.cands}
         core = slot.original
-        add = [Cand(apply_case(core, s), s, mark_cost(core, s, self.costs))
+        add = [Cand(apply_case(core, s), s, edit + (self.costs.lost * _marks(s) if edit
+                                                    else mark_cost(core, s, self.costs)))
                for s in sorted(syls - have)]
         add = [c for c in add if c.cost <= MAX_CHANNEL]
         if not add:

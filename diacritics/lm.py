@@ -65,6 +65,7 @@ class TrigramLM:
         self.cont1 = cont1
         self.cont1_total = max(1, sum(cont1.values()))
         self.__dict__.pop("_pairs", None)
+        self.__dict__.pop("_pair_sides", None)
         self.clear_caches()
 
     def clear_caches(self) -> None:
@@ -137,6 +138,24 @@ class TrigramLM:
                 if v not in _CLASSES and w not in _CLASSES:
                     table.setdefault((skel[v], skel[w]), []).append((v, w))
             hit = self.__dict__["_pairs"] = {k: tuple(x) for k, x in table.items()}
+        return hit
+
+    def pair_sides(self) -> tuple[dict[str, tuple[tuple[str, str, str], ...]],
+                                  dict[str, tuple[tuple[str, str, str], ...]]]:
+        """Seen pairs by the skeleton of one side: (second skeleton → (first skeleton,
+        first, second)), and the mirror. Why: when one syllable of a word is damaged
+        beyond the learned rules (`by phan` for `bộ phận`), its intact partner finds it."""
+        hit = self.__dict__.get("_pair_sides")
+        if hit is None:
+            by_second: dict[str, list[tuple[str, str, str]]] = {}
+            by_first: dict[str, list[tuple[str, str, str]]] = {}
+            for (sa, sb), pairs in self.pairs().items():
+                for v, w in pairs:
+                    by_second.setdefault(sb, []).append((sa, v, w))
+                    by_first.setdefault(sa, []).append((sb, w, v))
+            hit = self.__dict__["_pair_sides"] = (
+                {k: tuple(x) for k, x in by_second.items()},
+                {k: tuple(x) for k, x in by_first.items()})
         return hit
 
     def case_logp(self, w: str, capital: bool) -> float:

@@ -74,6 +74,7 @@ class Model:
             if name not in excluded:
                 total.update(counts)
         lm.pairs()  # an index, like the lexicon's: built with the model, not on first use
+        lm.pair_sides()
         model = cls(lm, rule_counts, build_index(all_syllables()), RuleSet(total))
         gc.freeze()  # millions of long-lived counts: keep the cyclic collector off them
         return model

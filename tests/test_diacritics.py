@@ -146,6 +146,16 @@ def test_symbol_letters_are_damaged_words() -> None:
     assert Restorer().restore(["R&D 2024"])[0].text == "R&D 2024"
 
 
+def test_damage_beyond_rules_found_through_intact_partner() -> None:
+    """Regression (001): `by phan` (bộ phận: ộ read as y, no learned rule) became `ý phần`;
+    the seen pair `bộ phận` is one letter from it and its partner is intact."""
+    from diacritics.restore import Restorer
+
+    out = Restorer().restore(["cac phong, by phan, don vi lien quan"])[0]
+    assert out.text == "các phòng, bộ phận, đơn vị liên quan"
+    assert [(t.original, t.restored) for t in out.tokens][2] == ("by", "bộ")
+
+
 @pytest.mark.parametrize("raw,expected", [
     ("xuyen", "xuyên"),  # regression: a bare syllable skeleton alone on a line was kept
     ("truyen thong", "truyền thông"),  # regression: ... and at the start of a line
