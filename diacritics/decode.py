@@ -196,8 +196,10 @@ class Decoder:
 
     def _weak(self, slot: Slot) -> bool:
         """Rare and unsure: no candidate is both cheap and common. On a page that kept
-        its marks, a well-formed syllable is a rare word as printed, not damage."""
-        if slot.kind != "word" or self.costs.lost >= 1.0 and is_syllable(slot.original):
+        its marks, a well-formed syllable is a rare word as printed, not damage. Capitals
+        are left out: headings and titles use a closed vocabulary the parser matches."""
+        core = slot.original
+        if slot.kind != "word" or core.isupper() or self.costs.lost >= 1.0 and is_syllable(core):
             return False
         lp1 = self.model.lm.logp1
         return min(c.cost - lp1(c.lm) for c in slot.cands) > WEAK

@@ -156,6 +156,19 @@ def test_damage_beyond_rules_found_through_intact_partner() -> None:
     assert [(t.original, t.restored) for t in out.tokens][2] == ("by", "bộ")
 
 
+@pytest.mark.parametrize("line,index,weak", [
+    ("cac phong, by phan, don vi", 2, True),  # rare, unsure: a suspect
+    ("cac phong, bo phan, don vi", 2, False),  # a common word as printed
+    ("- UBND tinh ; YO TRUONG BAN", 3, False),  # regression (001): capitals became `Ở TRUỒNG`
+])
+def test_weak_tokens(line: str, index: int, weak: bool) -> None:
+    from diacritics.decode import Decoder
+    from diacritics.model import load
+
+    decoder = Decoder.for_lines(load(), [line])
+    assert decoder._weak(decoder.slots(line)[index]) is weak
+
+
 @pytest.mark.parametrize("raw,expected", [
     ("xuyen", "xuyên"),  # regression: a bare syllable skeleton alone on a line was kept
     ("truyen thong", "truyền thông"),  # regression: ... and at the start of a line
