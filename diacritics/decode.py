@@ -19,7 +19,7 @@ from ingest.orthography import is_syllable, marked_rate
 
 from .channel import MarkCosts, conf_scale, mark_cost
 from .lexicon import fold_tone_placement, skeleton
-from .lm import BOS, NUM, UNK
+from .lm import BOS, NUM, UNK, DocumentCache
 from .model import Model, ends_sentence
 from .symbols import is_code, repair_symbol
 
@@ -31,6 +31,7 @@ RANK_GAP = 4.0  # nats behind the best candidate's rank score
 RANK_LM = 0.75  # weight of the unigram when candidates are cut to TOP_K, before context
 _SYMBOL_LETTERS = frozenset("¢€&@")
 PAIRS = True
+DOC_SURE = 0.3  # alternatives' probability a choice needs to enter the document cache
 FUZZY_PAIR = 7.0  # one letter edit beyond the learned rules, found through an intact partner
 WEAK = 9.5  # a token whose best candidate costs more than this (channel − unigram) is suspect
 SHAPE_KEEP = 4.0  # keeping a bare skeleton of a syllable (xuyen): a stripped word, not a foreign one
@@ -93,6 +94,7 @@ class Decoder:
     def __init__(self, model: Model, costs: MarkCosts) -> None:
         self.model = model
         self.costs = costs
+        self.doc: DocumentCache | None = None  # set per document by the restorer
         # candidates depend only on the model and the costs: share them across pages
         self._cands = self._shared.setdefault((id(model), costs), {})
         self._cased_cache = self._cased_shared.setdefault((id(model), costs), {})
@@ -287,13 +289,20 @@ class Decoder:
         ks = range(len(words))
         nxt: dict[tuple[str, str], tuple[float, tuple[int, ...]]] = {}
         by_v: dict[str, list[float]] = {}  # unseen (u, v) contexts share the bigram level
+        doc = self.doc
+        seen = doc.ctx if doc is not None else {}
         for (u, v), (score, path) in beam.items():
             if (u, v) in ctx3:
                 lps = [logp(u, v, w) for w in words]
+                if v in seen:
+                    lps = doc.mixed(v, words, lps)  # type: ignore[union-attr]
             else:
                 lps = by_v.get(v)  # type: ignore[assignment]
                 if lps is None:
-                    lps = by_v[v] = [cache2.get((v, w)) or logp2(v, w) for w in words]
+                    lps = [cache2.get((v, w)) or logp2(v, w) for w in words]
+                    if v in seen:
+                        lps = doc.mixed(v, words, lps)
+                    by_v[v] = lps
             for k in ks:
                 s = score + costs[k] - lps[k]
                 key = (v, words[k])
@@ -301,6 +310,15 @@ class Decoder:
                 if old is None or s < old[0]:
                     nxt[key] = (s, (*path, k))
         return nxt
+
+    def remember(self, slots: list[Slot], best: list[tuple[int, list[tuple[str, float]]]]) -> None:
+        """Feed the document cache with the line's neighbouring words as restored."""
+        if self.doc is None:
+            return
+        for i in range(len(slots) - 1):
+            a, b = slots[i], slots[i + 1]
+            if a.kind == b.kind == "word" and b.start - a.end == 1 and _sure(best[i]) and _sure(best[i + 1]):
+                self.doc.add(a.cands[best[i][0]].lm, b.cands[best[i + 1][0]].lm)
 
     def _alternatives(self, slots: list[Slot], best: tuple[int, ...], i: int,
                       context: tuple[str, str]) -> list[tuple[str, float]]:
@@ -313,6 +331,10 @@ class Decoder:
         alts = sorted(((slots[i].cands[k].text, w / z) for k, w in enumerate(weights)),
                       key=lambda a: -a[1])
         return alts[:3]
+
+
+def _sure(choice: tuple[int, list[tuple[str, float]]]) -> bool:
+    return bool(choice[1]) and choice[1][0][1] >= DOC_SURE
 
 
 def end_state(slots: list[Slot], best: Sequence[int], ctx: tuple[str, str]) -> tuple[str, str]:

@@ -229,3 +229,30 @@ def merge(a: TrigramLM, b: TrigramLM) -> TrigramLM:
     return out
 
 
+
+
+class DocumentCache:
+    """Syllable pairs this document has already restored, mixed into the trigram's
+    bigram level (a cache language model). Why: a document repeats its own names
+    (`Ban Quản lý`), and its earlier occurrences are better evidence than a general word
+    list (`tài bàn`) for the damaged ones that follow."""
+
+    def __init__(self, weight: float = 0.03) -> None:
+        self.weight = weight
+        self.pairs: Counter = Counter()
+        self.ctx: Counter = Counter()
+
+    def add(self, v: str, w: str) -> None:
+        if v not in _CLASSES and w not in _CLASSES:
+            self.pairs[(v, w)] += 1
+            self.ctx[v] += 1
+
+    def mixed(self, v: str, words: Sequence[str], lps: Sequence[float]) -> list[float]:
+        """log((1 − λ)·P_lm(w | …v) + λ·P_doc(w | v)) for each candidate w."""
+        n, lam = self.ctx[v], self.weight
+        keep = math.log1p(-lam)
+        out = []
+        for w, lp in zip(words, lps, strict=True):
+            c = self.pairs.get((v, w))
+            out.append(math.log((1.0 - lam) * math.exp(lp) + lam * c / n) if c else lp + keep)
+        return out

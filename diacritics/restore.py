@@ -18,10 +18,11 @@ from ocr.models import OcrPage
 
 from .channel import MarkCosts
 from .decode import Decoder, damage_rate, end_state
-from .lm import BOS
+from .lm import BOS, DocumentCache
 from .model import MODEL_PATH, Model, lm_from_texts, load, load_model
 from .models import RestoredLine, RestoredPage, RestoredToken
 
+DOC_CACHE = True  # each call remembers its own word pairs (see DocumentCache)
 MAX_LINE = 20_000  # longer lines are decoded in windows of this many characters
 
 
@@ -41,6 +42,9 @@ class Restorer:
         unmarked = [_unmarked(line) for line in lines]
         bare = "\n".join(line for line, u in zip(lines, unmarked, strict=True) if u)
         legacy = Decoder(self.model, MarkCosts.for_text(0.0, damage=damage_rate(bare, self.model.index)))
+        # only where marks were lost: on a page that kept them, a cached slip repeats itself
+        legacy.doc = DocumentCache() if DOC_CACHE else None
+        decoder.doc = legacy.doc if decoder.costs.lost < 1.0 else None
         out, ctx, label = [], (BOS, BOS), ""
         for i, line in enumerate(lines):
             use = legacy if unmarked[i] else decoder
@@ -87,6 +91,7 @@ def _restore_line(decoder: Decoder, raw: str, ctx: tuple[str, str],
         return _join(pieces, raw), ctx
     slots = decoder.slots(raw, confs)
     best = decoder.decode(slots, ctx)
+    decoder.remember(slots, best)
     ctx = end_state(slots, [k for k, _ in best], ctx)
     tokens: list[RestoredToken] = []
     parts: list[str] = []

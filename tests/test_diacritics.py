@@ -230,3 +230,48 @@ def test_ocr_page_keeps_capitalised_names() -> None:
     """Regression: on a vie OCR page, `Mù Cang Chải` (a place) became `Mù Càng Chải`."""
     page = text_page("x", 0, "các huyện Mù Cang Chải, Văn Chấn thuộc tỉnh Yên Bái cũ", source="ocr")
     assert "Mù Cang Chải" in restore_page(page).text
+
+
+@given(st.lists(st.floats(min_value=0.01, max_value=1.0), min_size=3, max_size=3),
+       st.lists(st.integers(min_value=0, max_value=5), min_size=3, max_size=3))
+def test_document_cache_mixes_distributions(weights: list[float], counts: list[int]) -> None:
+    """The cache interpolates two distributions over what follows a syllable: the mixed
+    probabilities of a complete vocabulary still sum to one."""
+    import math
+
+    from diacritics.lm import DocumentCache
+
+    words = ["ban", "bàn", "bản"]
+    lm = [w / sum(weights) for w in weights]
+    cache = DocumentCache(weight=0.03)
+    for w, c in zip(words, counts, strict=True):
+        for _ in range(c):
+            cache.add("tại", w)
+    if not any(counts):
+        return
+    mixed = cache.mixed("tại", words, [math.log(p) for p in lm])
+    assert math.isclose(sum(math.exp(m) for m in mixed), 1.0, rel_tol=1e-9)
+    for m, p, c in zip(mixed, lm, counts, strict=True):  # cached words gain, others pay λ
+        base = math.log(p) + math.log(1 - 0.03)
+        assert m > base if c else math.isclose(m, base)
+
+
+def test_marked_pages_do_not_cache() -> None:
+    """A page that kept its marks reads no document cache (a cached OCR slip would repeat)."""
+    from diacritics.decode import Decoder
+    from diacritics.restore import Restorer
+
+    seen: list[Decoder] = []
+    original = Decoder.remember
+
+    def spy(self: Decoder, slots: list, best: list) -> None:
+        seen.append(self)
+        original(self, slots, best)
+
+    Decoder.remember = spy  # type: ignore[method-assign]
+    try:
+        Restorer().restore(["Căn cứ Kế hoạch số 12/KH-UBND của Ủy ban nhân dân tỉnh"])
+        Restorer().restore(["Can cu Ke hoach so 12/KH-UBND cua Uy ban nhan dan tinh"])
+    finally:
+        Decoder.remember = original  # type: ignore[method-assign]
+    assert seen[0].doc is None and seen[1].doc is not None
