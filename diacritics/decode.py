@@ -179,6 +179,7 @@ class Decoder:
         pairs = self.model.lm.pairs()
         extra: dict[int, set[str]] = {}
         fuzzy: dict[int, set[str]] = {}
+        weak = [self._weak(slot) for slot in slots]
         for i in range(len(slots) - 1):
             a, b = slots[i], slots[i + 1]
             if a.kind != "word" or b.kind != "word" or b.start - a.end > 1:
@@ -188,7 +189,7 @@ class Decoder:
                 extra.setdefault(i, set()).add(v)
                 extra.setdefault(i + 1, set()).add(w)
             for j, k, damaged, partner in ((i, i + 1, sa, sb), (i + 1, i, sb, sa)):
-                if self._weak(slots[j]) and not self._weak(slots[k]):
+                if weak[j] and not weak[k]:
                     fuzzy.setdefault(j, set()).update(self._fuzzy(damaged, partner, j > k))
         for i, syls in extra.items():
             slots[i] = self._with(slots[i], syls)
@@ -203,8 +204,9 @@ class Decoder:
         core = slot.original
         if slot.kind != "word" or core.isupper() or self.costs.lost >= 1.0 and is_syllable(core):
             return False
-        lp1 = self.model.lm.logp1
-        return min(c.cost - lp1(c.lm) for c in slot.cands) > WEAK
+        lm = self.model.lm
+        lp1, cached = lm.logp1, lm._logp1
+        return min(c.cost - (cached.get(c.lm) or lp1(c.lm)) for c in slot.cands) > WEAK
 
     def _fuzzy(self, damaged: str, partner: str, second: bool) -> set[str]:
         """Syllables one letter edit from `damaged` that form a seen pair with an
@@ -277,7 +279,12 @@ class Decoder:
                 best_state = min(beam.values(), key=lambda sp: sp[0])
                 beam = {(BOS, BOS): best_state}
         best = min(beam.values(), key=lambda sp: sp[0])[1] if slots else ()
-        return [(k, self._alternatives(slots, best, i, context)) for i, k in enumerate(best)]
+        out = []
+        ctx = context
+        for slot, k in zip(slots, best, strict=True):
+            out.append((k, self._alternatives(slot, ctx)))
+            ctx = (BOS, BOS) if slot.stop else (ctx[1], slot.cands[k].lm)
+        return out
 
     def _step(self, beam: dict[tuple[str, str], tuple[float, tuple[int, ...]]], slot: Slot
               ) -> dict[tuple[str, str], tuple[float, tuple[int, ...]]]:
@@ -288,21 +295,24 @@ class Decoder:
         costs = [c.cost for c in slot.cands]
         ks = range(len(words))
         nxt: dict[tuple[str, str], tuple[float, tuple[int, ...]]] = {}
-        by_v: dict[str, list[float]] = {}  # unseen (u, v) contexts share the bigram level
         doc = self.doc
         seen = doc.ctx if doc is not None else {}
+        # states whose context was never seen share the bigram level: of those ending in
+        # the same syllable only the best can win, so only it is extended
+        shared: dict[str, tuple[float, tuple[int, ...]]] = {}
+        extend: list[tuple[str, float, tuple[int, ...], list[float]]] = []
         for (u, v), (score, path) in beam.items():
             if (u, v) in ctx3:
                 lps = [logp(u, v, w) for w in words]
-                if v in seen:
-                    lps = doc.mixed(v, words, lps)  # type: ignore[union-attr]
+                extend.append((v, score, path, doc.mixed(v, words, lps) if v in seen else lps))  # type: ignore[union-attr]
             else:
-                lps = by_v.get(v)  # type: ignore[assignment]
-                if lps is None:
-                    lps = [cache2.get((v, w)) or logp2(v, w) for w in words]
-                    if v in seen:
-                        lps = doc.mixed(v, words, lps)
-                    by_v[v] = lps
+                old = shared.get(v)
+                if old is None or score < old[0]:
+                    shared[v] = (score, path)
+        for v, (score, path) in shared.items():
+            lps = [cache2.get((v, w)) or logp2(v, w) for w in words]
+            extend.append((v, score, path, doc.mixed(v, words, lps) if v in seen else lps))  # type: ignore[union-attr]
+        for v, score, path, lps in extend:
             for k in ks:
                 s = score + costs[k] - lps[k]
                 key = (v, words[k])
@@ -320,15 +330,18 @@ class Decoder:
             if a.kind == b.kind == "word" and b.start - a.end == 1 and _sure(best[i]) and _sure(best[i + 1]):
                 self.doc.add(a.cands[best[i][0]].lm, b.cands[best[i + 1][0]].lm)
 
-    def _alternatives(self, slots: list[Slot], best: tuple[int, ...], i: int,
-                      context: tuple[str, str]) -> list[tuple[str, float]]:
-        lm = self.model.lm
-        u, v = end_state(slots[:i], best[:i], context)
-        scores = [c.cost - lm.logp(u, v, c.lm) for c in slots[i].cands]
+    def _alternatives(self, slot: Slot, ctx: tuple[str, str]) -> list[tuple[str, float]]:
+        """The slot's likeliest candidates after the chosen left context (a confidence,
+        not a full posterior: the right context is not summed over)."""
+        if len(slot.cands) == 1:
+            return [(slot.cands[0].text, 1.0)]
+        logp = self.model.lm.logp
+        u, v = ctx
+        scores = [c.cost - logp(u, v, c.lm) for c in slot.cands]
         low = min(scores)
         weights = [math.exp(low - s) for s in scores]
         z = sum(weights)
-        alts = sorted(((slots[i].cands[k].text, w / z) for k, w in enumerate(weights)),
+        alts = sorted(((slot.cands[k].text, w / z) for k, w in enumerate(weights)),
                       key=lambda a: -a[1])
         return alts[:3]
 
