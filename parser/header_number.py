@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .acts import canonical  # as in citations: `nd-cp` → `NĐ-CP`
+from .acts import SYMBOL_KINDS, canonical  # as in citations: `nd-cp` → `NĐ-CP`
 from .doc import Doc
 from .models import Field
 
@@ -21,7 +21,9 @@ def number_fields(doc: Doc, a: int, n: re.Match) -> dict[str, Field]:
     """Symbol, and the number when it is printed, blank, or read from OCR letters."""
     s0, s1 = a + n.start("sym"), a + n.end("sym")
     symbol = canonical(n.group("sym"), doc.text[s0:s1].replace("Ð", "Đ"))  # OCR's Eth for Đ
-    out = {"symbol": Field(symbol, doc.span(s0, s1))}
+    fixed = undoubled(symbol)
+    out = {"symbol": Field(fixed, doc.span(s0, s1)) if fixed == symbol else
+           Field(fixed, doc.span(s0, s1), 0.6, f"OCR read {symbol}: a letter doubled")}
     junk = n.group("junk").strip()
     if not n.group("num") and re.fullmatch(r"[0-9ilo|]{1,5}", junk):  # OCR: "II" for 11, "O5" for 05
         na, nb = a + n.start("junk"), a + n.end("junk")
@@ -38,6 +40,16 @@ def number_fields(doc: Doc, a: int, n: re.Match) -> dict[str, Field]:
     else:
         out["number"] = Field(None, doc.span(a + n.start(), s0), 1.0, "number left blank")
     return out
+
+
+def undoubled(symbol: str) -> str:
+    """`QĐĐ-UBND` → `QĐ-UBND`: OCR doubles a glyph (an Eth beside a Đ, a bold stroke); a
+    type code that is no Decree 30 code but becomes one with the double undone."""
+    code, sep, rest = symbol.partition("-")
+    if not sep or code in SYMBOL_KINDS:
+        return symbol
+    single = re.sub(r"(.)\1", r"\1", code)
+    return f"{single}-{rest}" if single in SYMBOL_KINDS else symbol
 
 
 def _year(n: re.Match) -> str:

@@ -503,3 +503,17 @@ def test_place_one_letter_off_read_again_but_not_an_agency() -> None:
             "Sở Công Thương tỉnh Cao Bằng báo cáo; Sở Công Thương tỉnh Cao Bằng đề nghị.\n")
     h = parse_text(text).header
     assert (h.place.value, h.parent_agency.value) == ("Cao Bằng", "BỘ CÔNG THƯƠNG")
+
+
+@pytest.mark.parametrize("line,symbol,flagged", [
+    ("Số: ổ† /QĐÐ-UBND", "QĐ-UBND", True),  # regression (qn_qd87ct scan): an Eth beside the Đ
+    ("Số: 12/KKH-SCT", "KH-SCT", True),
+    ("Số: 87/QĐ-UBND", "QĐ-UBND", False),
+    ("Số: 507/UBND-KGVX", "UBND-KGVX", False),  # a Công văn: no type code to undo
+    ("Số: 3/TTLT-BTC", "TTLT-BTC", False),  # a real code that holds a double
+])
+def test_doubled_symbol_letter_undone_and_flagged(line: str, symbol: str, flagged: bool) -> None:
+    text = f"ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\n{line}\nQUYẾT ĐỊNH\nVề việc bổ nhiệm công chức\n"
+    field = parse_text(text).header.symbol
+    assert field.value == symbol
+    assert (field.confidence < 0.8) is flagged
