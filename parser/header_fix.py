@@ -42,6 +42,14 @@ MARKED_TEXT = 0.15  # share of marked letters above which a text is Vietnamese w
 MAX_TITLE_DIST = 0.25  # share of a title's letters OCR may have got wrong
 PREFIX = re.compile(r"^((?:KT|TM|TL|Q|TUQ)\s*\.\s*)", re.IGNORECASE)
 FUNCTION_WORDS = {"va", "cac", "cua"}  # not initialled in agency codes (SNNMT)
+# Decree 30/2020, appendix III: the type code a document's symbol begins with
+TYPE_CODES = {"NGHỊ QUYẾT": "NQ", "QUYẾT ĐỊNH": "QĐ", "CHỈ THỊ": "CT", "QUY CHẾ": "QC",
+              "QUY ĐỊNH": "QyĐ", "THÔNG CÁO": "TC", "THÔNG BÁO": "TB", "HƯỚNG DẪN": "HD",
+              "CHƯƠNG TRÌNH": "CTr", "KẾ HOẠCH": "KH", "PHƯƠNG ÁN": "PA", "ĐỀ ÁN": "ĐA",
+              "DỰ ÁN": "DA", "BÁO CÁO": "BC", "BIÊN BẢN": "BB", "TỜ TRÌNH": "TTr",
+              "HỢP ĐỒNG": "HĐ", "CÔNG ĐIỆN": "CĐ", "GIẤY MỜI": "GM", "GIẤY PHÉP": "GP",
+              "GIẤY ỦY QUYỀN": "GUQ", "GIẤY GIỚI THIỆU": "GGT", "NGHỊ ĐỊNH": "NĐ",
+              "THÔNG TƯ": "TT"}
 
 
 def repair(doc: Doc, h: Header) -> Header:
@@ -54,7 +62,7 @@ def repair(doc: Doc, h: Header) -> Header:
     name = _surname(h.signer_name) if marked else h.signer_name
     recipients = tuple(_head_word(r) for r in h.recipients) if marked else h.recipients
     names = [f.value for f in (agency, place, parent) if f.value]
-    symbol = _symbol_letters(h.symbol, names)
+    symbol = _symbol_type(_symbol_letters(h.symbol, names), h.doc_type.value)
     return dataclasses.replace(h, parent_agency=parent, agency=agency, signer_title=title,
                                symbol=symbol, place=place, signer_name=name, recipients=recipients)
 
@@ -236,6 +244,19 @@ def _symbol_letters(f: Field, names: list[str]) -> Field:
     parts = re.split(r"([/-])", f.value)
     fixed = "".join(_segment_letters(p, words) for p in parts)
     return f if fixed == f.value else dataclasses.replace(f, value=fixed, note="Đ from the agency's initials")
+
+
+def _symbol_type(f: Field, doc_type: str | None) -> Field:
+    """`CI-UBND` on a Chỉ thị → `CT-UBND`: the symbol's type code is fixed by the document
+    type, so a code one letter from the expected one (and no other code) is OCR damage."""
+    want = TYPE_CODES.get(doc_type or "")
+    if not f.value or not want or "-" not in f.value:
+        return f
+    code, _, rest = f.value.partition("-")
+    if code == want or code in TYPE_CODES.values() or Levenshtein.distance(code.upper(), want.upper()) > 1:
+        return f
+    return dataclasses.replace(f, value=f"{want}-{rest}", confidence=min(f.confidence, 0.6),
+                               note=f"OCR read {f.value}: type code of a {doc_type.lower()}")  # type: ignore[union-attr]
 
 
 def _segment_letters(seg: str, words: list[str]) -> str:

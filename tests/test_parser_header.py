@@ -517,3 +517,16 @@ def test_doubled_symbol_letter_undone_and_flagged(line: str, symbol: str, flagge
     field = parse_text(text).header.symbol
     assert field.value == symbol
     assert (field.confidence < 0.8) is flagged
+
+
+@pytest.mark.parametrize("doc_type,line,symbol,flagged", [
+    ("CHỈ THỊ", "Số: 41/CI-UBND", "CT-UBND", True),  # regression (qn_ct11 scan): T read as I
+    ("TỜ TRÌNH", "Số: 4/TIr-UBND", "TTr-UBND", True),  # regression (qn_ttr24 scan)
+    ("QUYẾT ĐỊNH", "Số: 4/KH-UBND", "KH-UBND", False),  # another real code: left as printed
+    ("CÔNG VĂN", "Số: 4/UBND-KT", "UBND-KT", False),  # no type code in a Công văn
+])
+def test_symbol_type_code_from_document_type(doc_type: str, line: str, symbol: str, flagged: bool) -> None:
+    text = f"ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\n{line}\n{doc_type}\nVề việc triển khai công tác\n"
+    field = parse_text(text).header.symbol
+    assert field.value == symbol
+    assert (field.confidence < 0.8) is flagged
