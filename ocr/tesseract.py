@@ -9,6 +9,7 @@ on a page is ExternalToolError.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -116,16 +117,17 @@ def read_words(gray: np.ndarray, lang: str, dpi: int, psm: int = 3,
 _SLASHES = str.maketrans({"\u2044": "/", "\u2215": "/", "\u29f8": "/"})
 NOISE_CONF = 50.0  # symbol-only words under this confidence are specks, not text
 GARBLE_CONF = 30.0
+_CODE = re.compile(r"[/-][A-ZĐ]{2}|[A-ZĐ]{2}[/-]")  # a document symbol (/QĐ-UBND): never noise
 
 
 def is_noise(text: str, conf: float) -> bool:
     """A word Tesseract made out of a seal's remnant, a signature stroke or a speck:
     symbols only and unsure, or a letter string that is no Vietnamese syllable and very
-    unsure. Digits are kept whatever their confidence (handwritten numbers are flagged
-    downstream, never dropped)."""
+    unsure. Digits and symbols (`/QĐ-UBND`) are kept whatever their confidence (handwritten
+    numbers are flagged downstream, never dropped)."""
     from ingest.orthography import is_syllable
 
-    if any(c.isdigit() for c in text):
+    if any(c.isdigit() for c in text) or _CODE.search(text):
         return False
     if not any(c.isalnum() for c in text):
         return conf < NOISE_CONF

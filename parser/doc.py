@@ -99,6 +99,12 @@ class Doc:
         confs = [w.conf for w in self._words(i, ra, rb)]
         return min(1.0, sum(confs) / len(confs) / 100) if confs and page.raw.source == "ocr" else 1.0
 
+    def scanned(self, pos: int) -> bool:
+        """Whether the text at `pos` was read by OCR (a blank there may be ink OCR missed)."""
+        if not self.pages:
+            return False
+        return self.pages[max(0, bisect.bisect_right(self.starts, pos) - 1)].raw.source == "ocr"
+
     def lines(self) -> list[tuple[int, int, str]]:
         """(start, end, text) of every line of the joined text."""
         out, pos = [], 0

@@ -37,6 +37,9 @@ def number_fields(doc: Doc, a: int, n: re.Match) -> dict[str, Field]:
     elif junk:  # a handwritten number OCR could not read: flagged, never guessed
         out["number"] = Field(None, doc.span(a + n.start("junk"), a + n.end("junk")), 0.0,
                               "unreadable number (handwritten?): check the scan")
+    elif doc.scanned(a):  # on a scan, OCR may have missed a handwritten number
+        out["number"] = Field(None, doc.span(a + n.start(), s0), 0.3,
+                              "no number read: left blank, or handwritten? check the scan")
     else:
         out["number"] = Field(None, doc.span(a + n.start(), s0), 1.0, "number left blank")
     return out

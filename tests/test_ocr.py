@@ -129,6 +129,8 @@ def test_wide_font_header_columns_split() -> None:
     ("12", 5.0, False),  # digits are kept: handwritten numbers are flagged, not dropped
     ("UBND", 80.0, False),
     ("xyzq", 60.0, False),  # unsure but not very unsure: kept
+    ("/QĐ-UBND", 29.0, False),  # regression (qn_qd87 scan): a symbol beside a handwritten number
+    ("KH-SCT", 10.0, False),
 ])
 def test_noise_words(text: str, conf: float, noise: bool) -> None:
     from ocr.tesseract import is_noise

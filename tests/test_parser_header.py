@@ -530,3 +530,13 @@ def test_symbol_type_code_from_document_type(doc_type: str, line: str, symbol: s
     field = parse_text(text).header.symbol
     assert field.value == symbol
     assert (field.confidence < 0.8) is flagged
+
+
+@pytest.mark.parametrize("ocr,confidence", [(True, 0.3), (False, 1.0)])
+def test_blank_number_on_a_scan_is_not_sure(ocr: bool, confidence: float) -> None:
+    """Regression (qn_qd87 scan): OCR missed a handwritten number and the field said, with
+    full confidence, that it was left blank; on a scan a blank may be unread ink."""
+    text = "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: /QĐ-UBND\nQUYẾT ĐỊNH\nVề việc bổ nhiệm công chức\n"
+    field = (_ocr_record(text) if ocr else parse_text(text)).header.number
+    assert field.value is None
+    assert field.confidence == confidence
