@@ -72,7 +72,8 @@ def one(pdf: Path, with_baseline: bool) -> str:
     restored = list(restore_pages(pages, PipelineOptions()))  # as `vnplans run` does
     rec = parse(restored)
     secs = (time.perf_counter() - t0) / max(1, len(pages))
-    conf = sum(p.mean_conf for p in pages) / max(1, len(pages))
+    read = [p for p in pages if p.text.strip()]  # a blank back page has no confidence to average
+    conf = sum(p.mean_conf for p in read) / max(1, len(read))
     found = sum(getattr(rec.header, f).value is not None for f in FIELDS)
     head = f"{rec.header.doc_type.value or '-'} {rec.header.number.value or '?'}/{rec.header.symbol.value or '?'}"
     gt = pdf.with_suffix(".gt.txt")
