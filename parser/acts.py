@@ -8,6 +8,7 @@ read back from the restored text. Canonical numbers use Vietnamese letters (NĐ-
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .doc import Doc, clean
@@ -27,6 +28,7 @@ SYMBOL_KINDS = {"NĐ": "Nghị định", "QĐ": "Quyết định", "NQ": "Nghị
                 "TTLT": "Thông tư liên tịch", "CT": "Chỉ thị", "KH": "Kế hoạch", "TB": "Thông báo",
                 "HD": "Hướng dẫn", "BC": "Báo cáo", "TTr": "Tờ trình", "KL": "Kết luận",
                 "CTr": "Chương trình", "QH": "Luật"}
+_CODES = {c.upper() for c in SYMBOL_KINDS} | {"CP", "TTG", "UBND", "HĐND", "BCT", "TW"}
 _KIND = "|".join(sorted(KINDS, key=len, reverse=True))
 _SO = r"(?:s[o06ed]?|s o)\s*[:.]?\s*"  # số, OCR s6/s0/sé/sd, or a lone s
 # number forms (on folded text): 63/2010/nd-cp, 116/kh-ubnd, 17-nq/tw, 142/2024/qh15, 45/2020
@@ -60,12 +62,23 @@ def canonical(raw_num: str, original: str) -> str:
         if seg in "/-" or seg.isdigit():
             out.append(seg)
             continue
+        seg = _code_letters(seg)
         up = seg.upper().replace("Đ", "Đ")
         fixed = FIX_SEGMENTS.get(up.replace("Đ", "D"))
         out.append(fixed if fixed else (seg if seg[:1].isupper() else up))
     number = "".join(out)
     party = re.fullmatch(r"(\d+)/([A-Z]+)-(TW|TU|HU|ĐU)", number)  # party documents: 71-NQ/TW
     return f"{party.group(1)}-{party.group(2)}/{party.group(3)}" if party else number
+
+
+def _code_letters(seg: str) -> str:
+    """`NÑQ` → `NQ`, `ỦBND` → `UBND`: a symbol is spelt in plain letters and Đ, so a mark
+    OCR put on one is noise; a letter doubled by it (`NÑ`) goes when a known code remains."""
+    if all(c.isascii() or c in "Đđ" for c in seg):
+        return seg
+    plain = "".join(c if c in "Đđ" else unicodedata.normalize("NFD", c)[0] for c in seg.replace("Ð", "Đ"))
+    single = re.sub(r"(.)\1", r"\1", plain)
+    return single if plain.upper() not in _CODES and single.upper() in _CODES else plain
 
 
 def _kind_of(number: str, fallback: str) -> str:

@@ -68,6 +68,8 @@ def test_acts(rec) -> None:
 @pytest.mark.parametrize("printed,canon", [
     ("63/2010/ND-CP", "63/2010/NĐ-CP"), ("1085/QD-TTg", "1085/QĐ-TTg"), ("12/QP-UBND", "12/QĐ-UBND"),
     ("47/KH- UBND", "47/KH-UBND"), ("71/NQ-TW", "71-NQ/TW"), ("142/2024/QH15", "142/2024/QH15"),
+    ("66/NÑQ-CP", "66/NQ-CP"),  # regression (004 rendered, degraded): a tilde OCR doubled N with
+    ("12/ỦBND-KT", "12/UBND-KT"), ("5/QÐ-UBND", "5/QĐ-UBND"), ("1105/KH-ĐKT", "1105/KH-ĐKT"),
 ])
 def test_canonical_numbers(printed: str, canon: str) -> None:
     assert canonical(printed.lower(), printed) == canon
