@@ -27,6 +27,7 @@ SHARED = ROOT.parent / "shared"
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 SCAN_PAGES = 16  # enough that process start-up (~1.5 s) is not a tenth of the run
 LONG_PDF_PAGES = 50
+REPEATS = 2  # scan runs per setting, the best one counted (for plain Tesseract alike)
 STAGES = ("ingest", "ocr", "restore", "parse", "export")
 
 
@@ -178,13 +179,20 @@ def bench_scans(root: Path, rows: list[str]) -> None:
         image.save(paths[-1], dpi=(300, 300), compress_level=1)
     rates = {}
     for workers in (1, 2):
-        wall, peak, manifest = run_vnplans(scans, root / f"out_scan{workers}", workers)
+        # best of REPEATS for both, interleaved: a shared 2-core VM's speed drifts by a
+        # third from minute to minute, and one run of each compares two different machines
+        runs, plain = [], []
+        for r in range(REPEATS):
+            runs.append(run_vnplans(scans, root / f"out_scan{workers}_{r}", workers))
+            plain.append(plain_tesseract(paths, workers))
+        wall, peak, manifest = min(runs, key=lambda x: x[0])
         pages = sum(e["pages"] for e in manifest["documents"] if e["status"] == "ok")
         rates[workers] = 60 * pages / wall
-        tess = 60 * len(paths) / plain_tesseract(paths, workers)
+        tess = 60 * len(paths) / min(plain)
         rows.append(f"| scans, {workers} worker(s) | {pages} pages in {wall:.1f} s = "
                     f"**{rates[workers]:.1f} pages/min**; plain tesseract {tess:.1f} pages/min, "
-                    f"ratio **{rates[workers] / tess:.2f}** (target ≥ 0.85) | peak RSS {peak / 2**20:.0f} MB |")
+                    f"ratio **{rates[workers] / tess:.2f}** (target ≥ 0.85; best of {REPEATS} runs each) | "
+                    f"peak RSS {peak / 2**20:.0f} MB |")
         rows.append(f"| stage shares, {workers} worker(s) | {stage_shares(manifest, wall, workers)} | |")
     rows.append(f"| scaling 2 vs 1 worker | **{rates[2] / rates[1]:.2f}x** (target ≥ 1.7x) | |")
 
