@@ -90,6 +90,7 @@ class Decoder:
 
     _shared: dict[tuple[int, MarkCosts], dict[str, tuple[Cand, ...]]] = {}
     _cased_shared: dict[tuple[int, MarkCosts], dict[tuple[str, tuple[Cand, ...]], tuple[Cand, ...]]] = {}
+    _fuzzy_shared: dict[tuple[int, str, str, bool], frozenset[str]] = {}
 
     def __init__(self, model: Model, costs: MarkCosts) -> None:
         self.model = model
@@ -107,6 +108,7 @@ class Decoder:
         """Forget candidates (benchmarks measure a cold start with this)."""
         cls._shared.clear()
         cls._cased_shared.clear()
+        cls._fuzzy_shared.clear()
 
     @classmethod
     def for_lines(cls, model: Model, lines: list[str], ocr: bool = False) -> Decoder:
@@ -208,16 +210,23 @@ class Decoder:
         lp1, cached = lm.logp1, lm._logp1
         return min(c.cost - (cached.get(c.lm) or lp1(c.lm)) for c in slot.cands) > WEAK
 
-    def _fuzzy(self, damaged: str, partner: str, second: bool) -> set[str]:
+    def _fuzzy(self, damaged: str, partner: str, second: bool) -> frozenset[str]:
         """Syllables one letter edit from `damaged` that form a seen pair with an
         intact neighbour whose skeleton is `partner`."""
         if len(damaged) < 2:
-            return set()
-        by_second, by_first = self.model.lm.pair_sides()
-        table = by_first if second else by_second
-        dist = Levenshtein.distance
-        return {syl for skel, syl, _ in table.get(partner, ())
-                if skel != damaged and dist(skel, damaged, score_cutoff=1) <= 1}
+            return frozenset()
+        key = (id(self.model), damaged, partner, second)
+        hit = self._fuzzy_shared.get(key)
+        if hit is None:
+            if len(self._fuzzy_shared) > 200_000:
+                self._fuzzy_shared.clear()
+            by_second, by_first = self.model.lm.pair_sides()
+            table = by_first if second else by_second
+            dist = Levenshtein.distance
+            hit = self._fuzzy_shared[key] = frozenset(
+                syl for skel, syl, _ in table.get(partner, ())
+                if skel != damaged and dist(skel, damaged, score_cutoff=1) <= 1)
+        return hit
 
     def _with(self, slot: Slot, syls: set[str], edit: float = 0.0) -> Slot:
         have = {c.lm for c in slot.cands}
@@ -293,7 +302,6 @@ class Decoder:
         ctx3, cache2, logp, logp2 = lm.ctx3, lm._cache2, lm.logp, lm.logp2
         words = [c.lm for c in slot.cands]
         costs = [c.cost for c in slot.cands]
-        ks = range(len(words))
         nxt: dict[tuple[str, str], tuple[float, tuple[int, ...]]] = {}
         doc = self.doc
         seen = doc.ctx if doc is not None else {}
@@ -313,9 +321,9 @@ class Decoder:
             lps = [cache2.get((v, w)) or logp2(v, w) for w in words]
             extend.append((v, score, path, doc.mixed(v, words, lps) if v in seen else lps))  # type: ignore[union-attr]
         for v, score, path, lps in extend:
-            for k in ks:
-                s = score + costs[k] - lps[k]
-                key = (v, words[k])
+            for k, (w, c, lp) in enumerate(zip(words, costs, lps, strict=True)):
+                s = score + c - lp
+                key = (v, w)
                 old = nxt.get(key)
                 if old is None or s < old[0]:
                     nxt[key] = (s, (*path, k))
