@@ -17,12 +17,13 @@ from ingest.models import Page
 
 from .cells import ReadTable, read_cells
 from .clean import clean, uneven_light
+from .layer import decipher
 from .layout import LineGroup, order_lines
 from .models import Box, Line, OcrPage, Table, Word
 from .options import OcrOptions
 from .tables import blank_tables, detect
 from .tesseract import RawWord, detect_rotation, read_words
-from .text import page_from_text
+from .text import page_from_text, text_page
 
 LOW_CONF = 45.0  # mean word confidence under which orientation is checked
 DEFAULT_DPI = 300
@@ -42,6 +43,13 @@ def ocr_page(page: Page, options: OcrOptions | None = None) -> OcrPage:
     dpi = options.dpi or page.image.dpi or DEFAULT_DPI
     result = ocr_image(image, options, dpi, page.doc_id, page.index)
     timings = {"rasterise": load_s, **result.timings}
+    t1 = time.perf_counter()
+    fixed = decipher(page.text, result.text) if page.text else None
+    if fixed is not None:  # a layer of glyph numbers, read back with the OCR as the key
+        deciphered = text_page(page.doc_id, page.index, fixed, "text-layer")
+        return _with(deciphered, timings=timings | {"decipher": time.perf_counter() - t1},
+                     steps=result.steps + ("layer deciphered",),
+                     warnings=("text layer of glyph numbers: deciphered against the OCR",))
     return _with(result, timings=timings, warnings=result.warnings + ((page.note,) if page.note and page.text else ()))
 
 

@@ -1,0 +1,170 @@
+"""Decipher a PDF text layer that prints glyph numbers instead of letters.
+
+Why: many Vietnamese born-digital PDFs embed TrueType subsets (Identity-H) whose ToUnicode
+map is missing or covers ASCII only. poppler then prints each glyph's number as the code
+point: `7+ѬѪ1*` for THƯƠNG (the ASCII letters shifted by the font's glyph order, the
+Vietnamese letters as Cyrillic or combining marks, digits and some punctuation as control
+characters). The layer is a substitution cipher of the true text, in reading order and
+with no recognition errors. We read the page anyway, so OCR gives a noisy plaintext: words
+of the layer aligned with OCR words vote, glyph by glyph, for the letter each stands for.
+A glyph always stands for the same letter, so a majority over the page outvotes OCR's own
+slips (`nổ` read as `nỗ`), and the glyph order (runs of glyphs share one offset to
+Unicode) fills in glyphs too rare to vote and overrules votes that break a run.
+
+A word is either from a font whose ASCII letters are right (only its other glyphs are
+numbers) or from a font with no map at all; each reading is tried and the more Vietnamese
+one kept. The result is used only if the ingest triage would accept it as a text layer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from difflib import SequenceMatcher
+
+from rapidfuzz.distance import Levenshtein
+
+from ingest.orthography import is_syllable
+from ingest.pdf import judge_layer
+
+MIN_VOTES = 2
+MIN_SHARE = 0.5  # of a glyph's votes, for its letter
+RUN_SHARE = 0.8  # of the mapped glyphs of a code block that share one offset
+MIN_COVER = 0.6  # the layer's letters over OCR's: a layer with part of the page is not used
+_PUNCT = frozenset("–—…“”‘’°§№«»•·")
+_MODS = {"\u0306": "a", "\u0302": "aeo", "\u031b": "ou"}  # breve, circumflex, horn
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_SPLIT = re.compile(r"[ \n\t\r]+")  # not str.split: it eats \x1c-\x1f, which are glyphs here
+_WORD = re.compile(r"[^ \n\t\r]+")
+
+
+def decipher(layer: str, ocr_text: str) -> str | None:
+    """The layer with its glyph numbers turned into letters, or None when it does not
+    come out as good Vietnamese text covering the page."""
+    if not any(_foreign(c) for c in layer):
+        return None
+    words = _WORD.findall(layer)
+    votes, partner = _aligned(words, ocr_text.split())
+    mapping = _mapping(votes, set(layer))
+    if not mapping:
+        return None
+    it = iter(range(len(words)))
+    fixed = _WORD.sub(lambda m: _word(m.group(), mapping, partner.get(next(it))), layer)
+    letters = sum(c.isalpha() for c in fixed)
+    if letters < MIN_COVER * sum(c.isalpha() for c in ocr_text):
+        return None
+    return fixed if judge_layer(fixed).text is not None else None
+
+
+def vietnamese_letter(c: str) -> bool:
+    """A letter of the Vietnamese alphabet (or f, j, w, z), with marks it can carry."""
+    if c in "Đđ":
+        return True
+    d = unicodedata.normalize("NFD", c.lower())
+    if not ("a" <= d[0] <= "z"):
+        return False
+    mods = [m for m in d[1:] if m in _MODS]
+    tones = [m for m in d[1:] if m in _TONES]
+    return (len(mods) + len(tones) == len(d) - 1 and len(mods) <= 1 and len(tones) <= 1
+            and all(d[0] in _MODS[m] for m in mods))
+
+
+def _foreign(c: str) -> bool:
+    """A glyph number: a control character, or a non-ASCII character that is no
+    Vietnamese letter and no usual punctuation."""
+    return ord(c) < 32 or (not c.isascii() and not vietnamese_letter(c) and c not in _PUNCT)
+
+
+def _aligned(lw: list[str], ow: list[str]) -> tuple[dict[str, Counter], dict[int, str]]:
+    """Glyph → letters it faced, over layer words aligned one to one with OCR words; and
+    each aligned layer word's OCR word (the arbiter between a word's readings)."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    partner: dict[int, str] = {}
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, lw, ow, autojunk=False).get_opcodes():
+        if tag != "replace" or i2 - i1 != j2 - j1:
+            continue
+        for i, (a, b) in enumerate(zip(lw[i1:i2], ow[j1:j2], strict=True), i1):
+            partner[i] = b
+            if len(a) == len(b) and any(_foreign(c) for c in a):
+                for x, y in zip(a, b, strict=True):
+                    votes[x][y] += 1
+    return votes, partner
+
+
+def _mapping(votes: dict[str, Counter], chars: set[str]) -> dict[str, str]:
+    """Glyph → letter: the votes' majority, then the offset most glyphs of each code
+    block share, for glyphs that did not vote and for votes that break the run."""
+    voted = {}
+    for x, c in votes.items():
+        y, n = c.most_common(1)[0]
+        if n >= MIN_VOTES and n / sum(c.values()) >= MIN_SHARE and y != x:
+            voted[x] = y
+    offsets: dict[int, Counter] = defaultdict(Counter)
+    for k, v in voted.items():
+        offsets[ord(k) >> 7][ord(v) - ord(k)] += 1
+    out = dict(voted)
+    for x in chars:
+        y = _in_run(x, offsets[ord(x) >> 7])
+        if y is not None and (x not in voted or votes[x][y] > 0):
+            out[x] = y
+    return out
+
+
+def _in_run(x: str, offsets: Counter) -> str | None:
+    total = sum(offsets.values())
+    if x.isspace() or x.isdigit() or total < 3:
+        return None
+    d, n = offsets.most_common(1)[0]
+    code = ord(x) + d
+    if n / total < RUN_SHARE or not 0 < code < 0x110000:
+        return None
+    y = chr(code)
+    return y if vietnamese_letter(y) or (y.isprintable() and not y.isalpha()) else None
+
+
+def _word(w: str, mapping: dict[str, str], seen: str | None) -> str:
+    """The word's likeliest reading: the one closest to what OCR saw there, else the
+    most Vietnamese-looking one (plain ASCII words stay unless they read as a syllable)."""
+    readings = _readings(w, mapping)
+    if len(readings) == 1:
+        return readings[0]
+    if seen is not None:  # trusted only when one reading is near it (alignment can slip)
+        dist = [Levenshtein.distance(r, seen) for r in readings]
+        best = min(dist)
+        if dist.count(best) == 1 and best <= len(seen) // 3:
+            return readings[dist.index(best)]
+    if not any(_foreign(c) for c in w):
+        a, b = (r.strip(".,;:!?()").lower() for r in readings[:2])
+        return readings[1] if b and is_syllable(b) and not (a and is_syllable(a)) else w
+    if any(ord(c) < 32 for c in w) or _score(readings[1]) >= _score(readings[0]):
+        return readings[1]
+    return readings[0]
+
+
+def _readings(w: str, mapping: dict[str, str]) -> list[str]:
+    """As printed (plain ASCII), or: ASCII kept (a font mapping ASCII only), no map but
+    ASCII digits kept (digits of a font with no map are control characters, so ASCII ones
+    beside them came from another font), no map at all. Edge punctuation stays."""
+    full = str.maketrans(mapping)
+    if not any(_foreign(c) for c in w):
+        if not w.isascii() or w.isdigit() or w.translate(full) == w:
+            return [w]
+        return [w, w.translate(full)]
+    lead = re.match(r"^[(\[“\"]*", w).group()  # type: ignore[union-attr]
+    trail = re.search(r"[.,;:!?)\]”\"]*$", w[len(lead):]).group()  # type: ignore[union-attr]
+    mid = w[len(lead):len(w) - len(trail)]
+    glyphs_only = str.maketrans({k: v for k, v in mapping.items() if not k.isascii() or ord(k) < 32})
+    digits_kept = "".join(p if p.isdigit() else p.translate(full) for p in re.split(r"([\x00-\x1f])", mid))
+    out = [mid.translate(glyphs_only), digits_kept, mid.translate(full)]
+    return list(dict.fromkeys(lead + r + trail for r in out))
+
+
+def _score(w: str) -> float:
+    """How Vietnamese a reading looks: letters and digits, a syllable, few glyph numbers
+    left, few capitals (and none after a small letter)."""
+    core = w.strip(".,;:!?()[]\"'“”-/")
+    upper = sum(c.isupper() for c in w)
+    late_caps = sum(c.isupper() for c in w[1:]) if w[:1].islower() else 0
+    return (sum(c.isalnum() for c in w) - 3 * sum(_foreign(c) for c in w) - 0.25 * upper
+            - 0.5 * late_caps + (10 if core and is_syllable(core.lower()) else 0))
