@@ -137,6 +137,8 @@ def _word(w: str, mapping: dict[str, str], seen: str | None) -> str:
     if not any(_foreign(c) for c in w):
         a, b = (r.strip(".,;:!?()").lower() for r in readings[:2])
         return readings[1] if b and is_syllable(b) and not (a and is_syllable(a)) else w
+    if any(_foreign(c) and c not in mapping for c in w):  # glyphs left unread: keep ASCII as printed
+        return readings[0]
     if any(ord(c) < 32 for c in w) or _score(readings[1]) >= _score(readings[0]):
         return readings[1]
     return readings[0]
@@ -147,8 +149,8 @@ def _readings(w: str, mapping: dict[str, str]) -> list[str]:
     ASCII digits kept (digits of a font with no map are control characters, so ASCII ones
     beside them came from another font), no map at all. Edge punctuation stays."""
     full = str.maketrans(mapping)
-    if not any(_foreign(c) for c in w):
-        if not w.isascii() or w.isdigit() or w.translate(full) == w:
+    if not any(_foreign(c) for c in w):  # a glyph number may land on a letter (`QăP`: năm)
+        if w.isdigit() or w.translate(full) == w:
             return [w]
         return [w, w.translate(full)]
     lead = re.match(r"^[(\[“\"]*", w).group()  # type: ignore[union-attr]
