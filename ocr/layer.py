@@ -137,11 +137,11 @@ def _word(w: str, mapping: dict[str, str], seen: str | None) -> str:
     if not any(_foreign(c) for c in w):
         a, b = (r.strip(".,;:!?()").lower() for r in readings[:2])
         return readings[1] if b and is_syllable(b) and not (a and is_syllable(a)) else w
+    if any(ord(c) < 32 for c in w):  # digits and stops of a font with no map at all
+        return readings[1]
     if any(_foreign(c) and c not in mapping for c in w):  # glyphs left unread: keep ASCII as printed
         return readings[0]
-    if any(ord(c) < 32 for c in w) or _score(readings[1]) >= _score(readings[0]):
-        return readings[1]
-    return readings[0]
+    return readings[1] if _score(readings[1]) >= _score(readings[0]) else readings[0]
 
 
 def _readings(w: str, mapping: dict[str, str]) -> list[str]:

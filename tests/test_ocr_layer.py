@@ -113,3 +113,22 @@ def test_real_broken_layer() -> None:
     assert all(p.source == "text-layer" and "layer deciphered" in p.steps for p in pages)
     truth = pdf.with_suffix(".gt.txt").read_text(encoding="utf-8")
     assert cer(truth, "\n".join(p.text for p in pages)) < 0.02
+
+
+_MAP = {"6": "S", "ӕ": "ố", "Q": "n", "P": "m", "7": "T", "+": "H", "Ѭ": "Ư", "Ѫ": "Ơ", "1": "N",
+        "*": "G", "\x12": "/", ".": "K"}
+
+
+@pytest.mark.parametrize("word,seen,want", [
+    ("6ӕ\x1d", None, "Số\x1d"),  # regression (QĐ1050): an unread stop kept `6ố` for `Số:`
+    ("QăP", None, "năm"),  # regression (TB1894): a glyph number that lands on a letter
+    ("7+ѬѪ1*", "THƯƠNG", "THƯƠNG"),  # OCR arbitrates: the whole word from a font with no map
+    ("7+ѬѪ1*", None, "THƯƠNG"),
+    ("THѬѪNG", "THƯƠNG", "THƯƠNG"),  # a font that maps ASCII only
+    ("1105\x12.+", None, "1105/KH"),  # ASCII digits beside control characters are real
+    ("tra", "trình", "tra"),  # a plain word stays, whatever a slipped alignment says
+])
+def test_word_readings(word: str, seen: str | None, want: str) -> None:
+    from ocr.layer import _word
+
+    assert _word(word, _MAP, seen) == want
