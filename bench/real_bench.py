@@ -14,10 +14,9 @@ import time
 from pathlib import Path
 
 from ingest import load
-from ocr import OcrOptions, ocr_page
 from parser import parse
 from samples.truth import cer
-from vnplans.pipeline import PipelineOptions, restore_pages
+from vnplans.pipeline import PipelineOptions, ocr_document, restore_pages
 
 EXTERNAL = Path(__file__).resolve().parents[2] / "shared" / "external"
 FIELDS = ("doc_type", "number", "symbol", "place", "date", "title")
@@ -68,7 +67,7 @@ def _plain_tesseract(pdf: Path) -> str:
 def one(pdf: Path, with_baseline: bool) -> str:
     t0 = time.perf_counter()
     doc = load(pdf)
-    pages = [ocr_page(p, OcrOptions()) for p in doc.pages]
+    pages = list(ocr_document(doc, PipelineOptions()))  # as `vnplans run` does
     restored = list(restore_pages(pages, PipelineOptions()))  # as `vnplans run` does
     rec = parse(restored)
     secs = (time.perf_counter() - t0) / max(1, len(pages))
@@ -89,10 +88,10 @@ def one(pdf: Path, with_baseline: bool) -> str:
             f"{found}/{len(FIELDS)} | {head} | {plain} | {before} | {after} |")
 
 
-def run(limit: int | None = None) -> str:
+def run(limit: int | None = None, only: str = "") -> str:
     if not EXTERNAL.is_dir():
         return "(../shared/external absent: real-document benchmark skipped)"
-    pdfs = sorted(EXTERNAL.glob("*/*.pdf"))[:limit]
+    pdfs = [p for p in sorted(EXTERNAL.glob("*/*.pdf")) if only in str(p)][:limit]
     lines = ["command: `python -m bench.real_bench` (part of `make bench`); pages: o = OCR, t = text layer",
              "CER: whole text / from the document-type line on (the truth interleaves the two header columns; see `body`) / word-bag error (order-free; see `bag`).", "",
              "| file | pages | s/page | mean conf | header fields | type number/symbol | CER plain tesseract | CER vnplans OCR | CER after restoration |",
@@ -106,4 +105,5 @@ def run(limit: int | None = None) -> str:
 
 
 if __name__ == "__main__":
-    print(run(int(sys.argv[1]) if len(sys.argv) > 1 else None))
+    args = sys.argv[1:]  # [LIMIT] [PART OF A PATH]
+    print(run(int(args[0]) if args and args[0].isdigit() else None, args[-1] if args and not args[-1].isdigit() else ""))

@@ -9,6 +9,7 @@ only runs when the first read looks wrong.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -17,7 +18,7 @@ from ingest.models import Page
 
 from .cells import ReadTable, read_cells
 from .clean import clean, uneven_light
-from .layer import decipher
+from .layer import decipher_pages
 from .layout import LineGroup, order_lines
 from .models import Box, Line, OcrPage, Table, Word
 from .options import OcrOptions
@@ -43,14 +44,27 @@ def ocr_page(page: Page, options: OcrOptions | None = None) -> OcrPage:
     dpi = options.dpi or page.image.dpi or DEFAULT_DPI
     result = ocr_image(image, options, dpi, page.doc_id, page.index)
     timings = {"rasterise": load_s, **result.timings}
-    t1 = time.perf_counter()
-    fixed = decipher(page.text, result.text) if page.text else None
-    if fixed is not None:  # a layer of glyph numbers, read back with the OCR as the key
-        deciphered = text_page(page.doc_id, page.index, fixed, "text-layer")
-        return _with(deciphered, timings=timings | {"decipher": time.perf_counter() - t1},
-                     steps=result.steps + ("layer deciphered",),
-                     warnings=("text layer of glyph numbers: deciphered against the OCR",))
-    return _with(result, timings=timings, warnings=result.warnings + ((page.note,) if page.note and page.text else ()))
+    result = _with(result, timings=timings,
+                   warnings=result.warnings + ((page.note,) if page.note and page.text else ()))
+    return decipher_document([page], [result])[0] if options.decipher and page.text else result
+
+
+def decipher_document(pages: Sequence[Page], ocred: Sequence[OcrPage]) -> tuple[OcrPage, ...]:
+    """OCRed pages whose PDF text layer prints glyph numbers, replaced by that layer read
+    back with the whole document's OCR as the key (see `layer`). Other pages, and pages
+    already deciphered, are returned as they are, so calling this twice changes nothing."""
+    t0 = time.perf_counter()
+    todo = [i for i, (p, o) in enumerate(zip(pages, ocred, strict=True)) if p.text and o.source == "ocr"]
+    fixed = decipher_pages([pages[i].text or "" for i in todo], [ocred[i].text for i in todo])
+    out = list(ocred)
+    share = (time.perf_counter() - t0) / max(1, len(todo))
+    for i, text in zip(todo, fixed, strict=True):
+        if text is not None:  # a layer of glyph numbers, read back with the OCR as the key
+            page = text_page(pages[i].doc_id, pages[i].index, text, "text-layer")
+            out[i] = _with(page, timings=ocred[i].timings | {"decipher": share},
+                           steps=ocred[i].steps + ("layer deciphered",),
+                           warnings=("text layer of glyph numbers: deciphered against the OCR",))
+    return tuple(out)
 
 
 def _with(page: OcrPage, **changes: object) -> OcrPage:

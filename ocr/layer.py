@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 from rapidfuzz.distance import Levenshtein
@@ -42,14 +43,29 @@ _WORD = re.compile(r"[^ \n\t\r]+")
 def decipher(layer: str, ocr_text: str) -> str | None:
     """The layer with its glyph numbers turned into letters, or None when it does not
     come out as good Vietnamese text covering the page."""
-    if not any(_foreign(c) for c in layer):
-        return None
-    words = _WORD.findall(layer)
-    votes, partner = _aligned(words, ocr_text.split())
-    mapping = _mapping(votes, set(layer))
-    if not mapping:
-        return None
-    it = iter(range(len(words)))
+    return decipher_pages([layer], [ocr_text])[0]
+
+
+def decipher_pages(layers: Sequence[str], ocr_texts: Sequence[str]) -> list[str | None]:
+    """`decipher` over a document's pages with one key: a PDF's font subsets are the
+    document's, so votes pooled over its pages read the glyphs that are too rare on any
+    one page (headings, capitals). Pages with no glyph numbers give None."""
+    todo = [i for i, layer in enumerate(layers) if any(_foreign(c) for c in layer)]
+    votes: dict[str, Counter] = defaultdict(Counter)
+    partners: dict[int, dict[int, str]] = {}
+    for i in todo:
+        page_votes, partners[i] = _aligned(_WORD.findall(layers[i]), ocr_texts[i].split())
+        for glyph, letters in page_votes.items():
+            votes[glyph].update(letters)
+    mapping = _mapping(votes, {c for i in todo for c in layers[i]}) if todo else {}
+    out: list[str | None] = [None] * len(layers)
+    for i in todo:
+        out[i] = _apply(layers[i], ocr_texts[i], mapping, partners[i]) if mapping else None
+    return out
+
+
+def _apply(layer: str, ocr_text: str, mapping: dict[str, str], partner: dict[int, str]) -> str | None:
+    it = iter(range(len(layer)))
     fixed = _WORD.sub(lambda m: _word(m.group(), mapping, partner.get(next(it))), layer)
     letters = sum(c.isalpha() for c in fixed)
     if letters < MIN_COVER * sum(c.isalpha() for c in ocr_text):
@@ -73,7 +89,7 @@ def vietnamese_letter(c: str) -> bool:
 def _foreign(c: str) -> bool:
     """A glyph number: a control character, or a non-ASCII character that is no
     Vietnamese letter and no usual punctuation."""
-    return ord(c) < 32 or (not c.isascii() and not vietnamese_letter(c) and c not in _PUNCT)
+    return (ord(c) < 32 and c not in "\n\t\r") or (not c.isascii() and not vietnamese_letter(c) and c not in _PUNCT)
 
 
 def _aligned(lw: list[str], ow: list[str]) -> tuple[dict[str, Counter], dict[int, str]]:

@@ -24,6 +24,7 @@ class OcrOptions:
     upscale: bool = True  # pages under 200 DPI are enlarged to 300
     columns: bool = True  # split the Decree-30 two-column header into blocks
     tables: bool = True
+    decipher: bool = True  # a PDF layer of glyph numbers is read back with this page's OCR
 
     def __post_init__(self) -> None:
         if not self.lang or any(c.isspace() for c in self.lang):

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ocr.layer import decipher, vietnamese_letter
+from ocr.layer import decipher, decipher_pages, vietnamese_letter
 from samples.truth import cer
 
 TRUTH = Path(__file__).resolve().parents[1] / "samples" / "truth"
@@ -74,6 +74,25 @@ def test_layer_of_glyph_numbers_deciphered(plan: str) -> None:
 def test_majority_outvotes_a_systematic_ocr_slip(plan: str) -> None:
     fixed = decipher(_broken(plan), _ocr(plan))
     assert fixed is not None and fixed.count("ổ") == plan.count("ổ") and "ỗ" not in fixed
+
+
+@pytest.mark.parametrize("n_pages", [3, 4, 6])
+def test_votes_pooled_over_a_documents_pages(plan: str, n_pages: int) -> None:
+    """Short pages give each glyph too few votes; the document's pages share one key."""
+    lines = plan.split("\n")
+    pages = ["\n".join(lines[i::n_pages]) for i in range(n_pages)]
+    layers = [_broken(p, i) for i, p in enumerate(pages)]
+    ocrs = [_ocr(p, i + 9) for i, p in enumerate(pages)]
+
+    def score(read: list[str | None]) -> float:
+        return cer("\n".join(pages), "\n".join(r if r is not None else o for r, o in zip(read, ocrs, strict=True)))
+    alone = score([decipher(layer, o) for layer, o in zip(layers, ocrs, strict=True)])
+    pooled = score(decipher_pages(layers, ocrs))
+    assert pooled < 0.01 and pooled < alone / 2
+
+
+def test_pages_without_glyph_numbers_are_left_alone(plan: str) -> None:
+    assert decipher_pages([plan, _broken(plan)], [_ocr(plan), _ocr(plan)])[0] is None
 
 
 @pytest.mark.parametrize("layer", [

@@ -13,7 +13,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -56,12 +56,21 @@ def limit_threads() -> None:
 
 
 def ocr_options(options: PipelineOptions) -> Any:
-    """The OcrOptions to use: the caller's, or the OCR stage's defaults."""
-    if options.ocr is not None:
-        return options.ocr
+    """The OcrOptions for one page: the caller's, or the OCR stage's defaults. Text layers
+    of glyph numbers are deciphered once the whole document is read (`settle_pages`)."""
     import ocr
 
-    return ocr.OcrOptions()
+    return replace(options.ocr or ocr.OcrOptions(), decipher=False)
+
+
+def settle_pages(doc: Document, pages: tuple[OcrPage, ...], options: PipelineOptions) -> tuple[OcrPage, ...]:
+    """The document-level step of the OCR stage: a PDF layer of glyph numbers is read back
+    with the OCR of all its pages as the key (idempotent)."""
+    import ocr
+
+    if options.ocr is not None and not options.ocr.decipher:
+        return pages
+    return ocr.decipher_document(doc.pages, pages)
 
 
 def process_page(page: Page, options: PipelineOptions) -> OcrPage:
@@ -132,7 +141,7 @@ def ocr_document(
     if image_pages:
         for result in map_pages(unit, image_pages):
             done[result.index] = result
-    return tuple(done[p.index] if p.index in done else unit(p) for p in doc.pages)
+    return settle_pages(doc, tuple(done[p.index] if p.index in done else unit(p) for p in doc.pages), options)
 
 
 def finish_document(
@@ -144,6 +153,7 @@ def finish_document(
     from export.models import DocumentResult
 
     clock = dict(timings or {})
+    pages = settle_pages(doc, pages, options)
     for page in pages:  # the OCR stage's own steps, summed over pages ("ocr.tesseract", ...)
         for step, seconds in page.timings.items():
             clock[f"ocr.{step}"] = round(clock.get(f"ocr.{step}", 0.0) + seconds, 6)
@@ -220,5 +230,6 @@ __all__ = [
     "ocr_document",
     "process_document",
     "process_page",
+    "settle_pages",
     "run_path",
 ]
