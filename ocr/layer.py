@@ -13,7 +13,12 @@ Unicode) fills in glyphs too rare to vote and overrules votes that break a run.
 
 A word is either from a font whose ASCII letters are right (only its other glyphs are
 numbers) or from a font with no map at all; each reading is tried and the more Vietnamese
-one kept. The result is used only if the ingest triage would accept it as a text layer.
+one kept. Only words whose ASCII letters mostly face other letters (a font with no map)
+let those letters vote, so `i` can stand for á there and for i elsewhere. A glyph off the
+ASCII rows that faced one marked letter once takes it: such a glyph is a marked letter, and
+left unread it is surely wrong. Votes are pooled over a document's pages (one font
+subset per document). The result is used only if the ingest triage would accept it as a
+text layer.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ _MODS = {"\u0306": "a", "\u0302": "aeo", "\u031b": "ou"}  # breve, circumflex, h
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _SPLIT = re.compile(r"[ \n\t\r]+")  # not str.split: it eats \x1c-\x1f, which are glyphs here
 _WORD = re.compile(r"[^ \n\t\r]+")
+_NUMBER = re.compile(r"^[(\[]?\d+([.,/:-]\d+)*[.,;:)\]]?$")  # 1, 2024/ (3) as printed
 
 
 def decipher(layer: str, ocr_text: str) -> str | None:
@@ -103,9 +109,19 @@ def _aligned(lw: list[str], ow: list[str]) -> tuple[dict[str, Counter], dict[int
         for i, (a, b) in enumerate(zip(lw[i1:i2], ow[j1:j2], strict=True), i1):
             partner[i] = b
             if len(a) == len(b) and any(_foreign(c) for c in a):
+                shifted = _shifted(a, b)
                 for x, y in zip(a, b, strict=True):
-                    votes[x][y] += 1
+                    if shifted or not x.isascii() or ord(x) < 32:
+                        votes[x][y] += 1
     return votes, partner
+
+
+def _shifted(a: str, b: str) -> bool:
+    """Whether the word's ASCII characters are glyph numbers too (a font with no map:
+    most of them face another letter), so that they may vote. In a font that maps ASCII
+    they are themselves, and their votes would drown the other font's."""
+    pairs = [(x, y) for x, y in zip(a, b, strict=True) if x.isascii() and x.isprintable() and x != " "]
+    return 2 * sum(x != y for x, y in pairs) > len(pairs)
 
 
 def _mapping(votes: dict[str, Counter], chars: set[str]) -> dict[str, str]:
@@ -114,7 +130,8 @@ def _mapping(votes: dict[str, Counter], chars: set[str]) -> dict[str, str]:
     voted = {}
     for x, c in votes.items():
         y, n = c.most_common(1)[0]
-        if n >= MIN_VOTES and n / sum(c.values()) >= MIN_SHARE and y != x:
+        sure = n >= MIN_VOTES or (_foreign(x) and not x.isascii() and not y.isascii() and vietnamese_letter(y))
+        if sure and n / sum(c.values()) >= MIN_SHARE and y != x:
             voted[x] = y
     offsets: dict[int, Counter] = defaultdict(Counter)
     for k, v in voted.items():
@@ -129,7 +146,7 @@ def _mapping(votes: dict[str, Counter], chars: set[str]) -> dict[str, str]:
 
 def _in_run(x: str, offsets: Counter) -> str | None:
     total = sum(offsets.values())
-    if x.isspace() or x.isdigit() or total < 3:
+    if x.isspace() or total < 3:
         return None
     d, n = offsets.most_common(1)[0]
     code = ord(x) + d
@@ -140,6 +157,17 @@ def _in_run(x: str, offsets: Counter) -> str | None:
 
 
 def _word(w: str, mapping: dict[str, str], seen: str | None) -> str:
+    """`_reading`, with the brackets OCR saw around it: poppler drops a font's `(` and `)`
+    when their glyph numbers are 11 and 12 (vertical tab and form feed)."""
+    read = _reading(w, mapping, seen)
+    if seen is not None and _slipped(read, seen):
+        return seen
+    if seen and seen != read and "(" not in read and ")" not in read and seen.replace("(", "").replace(")", "") == read:
+        return seen
+    return read
+
+
+def _reading(w: str, mapping: dict[str, str], seen: str | None) -> str:
     """The word's likeliest reading: the one closest to what OCR saw there, else the
     most Vietnamese-looking one (plain ASCII words stay unless they read as a syllable)."""
     readings = _readings(w, mapping)
@@ -151,13 +179,24 @@ def _word(w: str, mapping: dict[str, str], seen: str | None) -> str:
         if dist.count(best) == 1 and best <= len(seen) // 3:
             return readings[dist.index(best)]
     if not any(_foreign(c) for c in w):
-        a, b = (r.strip(".,;:!?()").lower() for r in readings[:2])
-        return readings[1] if b and is_syllable(b) and not (a and is_syllable(a)) else w
+        a, b = (r.strip(".,;:!?()") for r in readings[:2])
+        syllable = bool(b) and is_syllable(b.lower()) and not (a and is_syllable(a.lower()))
+        return readings[1] if syllable and b[1:] in (b[1:].lower(), b[1:].upper()) else w  # not hãM
     if any(ord(c) < 32 for c in w):  # digits and stops of a font with no map at all
         return readings[1]
     if any(_foreign(c) and c not in mapping for c in w):  # glyphs left unread: keep ASCII as printed
         return readings[0]
-    return readings[1] if _score(readings[1]) >= _score(readings[0]) else readings[0]
+    top = max(readings[1:], key=_score)
+    return top if _score(top) >= _score(readings[0]) else readings[0]
+
+
+def _slipped(w: str, seen: str) -> bool:
+    """A word with no glyph numbers that is still no syllable where OCR read one a letter
+    or two away: a glyph number that landed on an ASCII letter (`đky` for đây)."""
+    core, ocr_core = (x.strip(".,;:!?()[]\"'“”").lower() for x in (w, seen))
+    diff = [(a, b) for a, b in zip(w, seen, strict=False) if a != b]
+    return (len(w) == len(seen) and 0 < len(diff) <= 2 and all(b.isalpha() for _, b in diff)
+            and not is_syllable(core) and is_syllable(ocr_core) and not any(_foreign(c) for c in w))
 
 
 def _readings(w: str, mapping: dict[str, str]) -> list[str]:
@@ -166,7 +205,7 @@ def _readings(w: str, mapping: dict[str, str]) -> list[str]:
     beside them came from another font), no map at all. Edge punctuation stays."""
     full = str.maketrans(mapping)
     if not any(_foreign(c) for c in w):  # a glyph number may land on a letter (`QăP`: năm)
-        if w.isdigit() or w.translate(full) == w:
+        if _NUMBER.match(w) or w.translate(full) == w:
             return [w]
         return [w, w.translate(full)]
     lead = re.match(r"^[(\[“\"]*", w).group()  # type: ignore[union-attr]
@@ -174,8 +213,8 @@ def _readings(w: str, mapping: dict[str, str]) -> list[str]:
     mid = w[len(lead):len(w) - len(trail)]
     glyphs_only = str.maketrans({k: v for k, v in mapping.items() if not k.isascii() or ord(k) < 32})
     digits_kept = "".join(p if p.isdigit() else p.translate(full) for p in re.split(r"([\x00-\x1f])", mid))
-    out = [mid.translate(glyphs_only), digits_kept, mid.translate(full)]
-    return list(dict.fromkeys(lead + r + trail for r in out))
+    out = [lead + r + trail for r in (mid.translate(glyphs_only), digits_kept, mid.translate(full))]
+    return list(dict.fromkeys(out + [w.translate(full)]))  # an edge `[` may be a glyph number too
 
 
 def _score(w: str) -> float:

@@ -88,7 +88,7 @@ def test_votes_pooled_over_a_documents_pages(plan: str, n_pages: int) -> None:
         return cer("\n".join(pages), "\n".join(r if r is not None else o for r, o in zip(read, ocrs, strict=True)))
     alone = score([decipher(layer, o) for layer, o in zip(layers, ocrs, strict=True)])
     pooled = score(decipher_pages(layers, ocrs))
-    assert pooled < 0.01 and pooled < alone / 2
+    assert pooled < 0.006 and pooled < alone
 
 
 def test_pages_without_glyph_numbers_are_left_alone(plan: str) -> None:
@@ -120,22 +120,34 @@ def test_vietnamese_letters(c: str) -> None:
 
 
 def test_real_broken_layer() -> None:
-    """A real born-digital PDF whose fonts print glyph numbers: CER 1.4 % against its
+    """A real born-digital PDF whose fonts print glyph numbers: CER 0.25 % against its
     text (plain Tesseract 2.3 %, our OCR 3.6 %, both in another order than the layout's)."""
     pdf = SHARED / "external" / "born_digital" / "lc_tb1894_2026_sct.pdf"
     if not pdf.exists():
         pytest.skip("../shared/external absent")
-    from ingest import load
-    from ocr import OcrOptions, ocr_page
+    from vnplans.pipeline import PipelineOptions, load_document, ocr_document
 
-    pages = [ocr_page(p, OcrOptions()) for p in load(pdf).pages]
+    options = PipelineOptions()
+    pages = ocr_document(load_document(str(pdf), options), options)
     assert all(p.source == "text-layer" and "layer deciphered" in p.steps for p in pages)
     truth = pdf.with_suffix(".gt.txt").read_text(encoding="utf-8")
-    assert cer(truth, "\n".join(p.text for p in pages)) < 0.02
+    assert cer(truth, "\n".join(p.text for p in pages)) < 0.01
 
 
 _MAP = {"6": "S", "ӕ": "ố", "Q": "n", "P": "m", "7": "T", "+": "H", "Ѭ": "Ư", "Ѫ": "Ơ", "1": "N",
-        "*": "G", "\x12": "/", ".": "K"}
+        "*": "G", "\x12": "/", ".": "K", "[": "x", "X": "u", "ҩ": "ấ", "W": "t", "m": "ã", "0": "M",
+        "J": "g", "K": "h"}
+
+
+@pytest.mark.parametrize("layer,ocr,shifted", [
+    ("ĈiQK", "Đánh", True),  # a font with no map: its ASCII letters are glyph numbers and vote
+    ("6Ở", "SỞ", True),
+    ("chi͇n", "chiến", False),  # a font that maps ASCII: its letters must not vote
+])
+def test_which_ascii_votes(layer: str, ocr: str, shifted: bool) -> None:
+    from ocr.layer import _shifted
+
+    assert _shifted(layer, ocr) is shifted
 
 
 @pytest.mark.parametrize("word,seen,want", [
@@ -146,6 +158,13 @@ _MAP = {"6": "S", "ӕ": "ố", "Q": "n", "P": "m", "7": "T", "+": "H", "Ѭ": "Ư
     ("THѬѪNG", "THƯƠNG", "THƯƠNG"),  # a font that maps ASCII only
     ("1105\x12.+", None, "1105/KH"),  # ASCII digits beside control characters are real
     ("tra", "trình", "tra"),  # a plain word stays, whatever a slipped alignment says
+    ("[XҩW", "xuât", "xuất"),  # regression (KH1105): `[` is a glyph number, not a bracket
+    ("[XҩW", None, "xuất"),
+    ("đky", "đây", "đây"),  # regression (KH1105): â's glyph number is `k`; OCR's syllable wins
+    ("đky", None, "đky"),  # with no OCR word, nothing to go by
+    ("nếu", "(nếu", "(nếu"),  # regression (KH1105): poppler drops `(` (glyph number 11)
+    ("Km0", None, "Km0"),  # regression (TB1894): ASCII with digits is as printed
+    ("7ăQJ", None, "Tăng"),  # but a marked letter among glyph numbers is read
 ])
 def test_word_readings(word: str, seen: str | None, want: str) -> None:
     from ocr.layer import _word
