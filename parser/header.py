@@ -265,12 +265,21 @@ def _date_fields(doc: Doc, start: int, m: re.Match) -> dict[str, Field]:
     if d and mo and y and 1 <= int(d) <= 31 and 1 <= int(mo) <= 12:
         out["date"] = Field(f"{int(y):04d}-{int(mo):02d}-{int(d):02d}", doc.span(a, b))
     elif mo and y and 1 <= int(mo) <= 12:
-        note = "day unreadable (handwritten?): check the scan" if m.group("dj").strip() else "day left blank"
-        out["date"] = Field(None, doc.span(a, b), 1.0, note)
+        out["date"] = _no_day(doc, a, b, bool(m.group("dj").strip()))
         out["date_partial"] = Field(f"{int(y):04d}-{int(mo):02d}", doc.span(a, b))
     elif y:
         out["date_partial"] = Field(f"{int(y):04d}", doc.span(a, b))
     return out
+
+
+def _no_day(doc: Doc, a: int, b: int, junk: bool) -> Field:
+    """A date with no day: unreadable ink, a blank on a scan (OCR may have missed a
+    handwritten day: flagged, not sure), or a blank in text (sure)."""
+    if junk:
+        return Field(None, doc.span(a, b), 0.0, "day unreadable (handwritten?): check the scan")
+    if doc.scanned(a):
+        return Field(None, doc.span(a, b), 0.3, "no day read: left blank, or handwritten? check the scan")
+    return Field(None, doc.span(a, b), 1.0, "day left blank")
 
 
 def _left_block(doc: Doc, left: list[tuple[int, int]], lines: list[tuple[int, int, str]]) -> dict[str, Field]:

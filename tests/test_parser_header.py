@@ -540,3 +540,14 @@ def test_blank_number_on_a_scan_is_not_sure(ocr: bool, confidence: float) -> Non
     field = (_ocr_record(text) if ocr else parse_text(text)).header.number
     assert field.value is None
     assert field.confidence == confidence
+
+
+@pytest.mark.parametrize("ocr,confidence", [(True, 0.3), (False, 1.0)])
+def test_blank_day_on_a_scan_is_not_sure(ocr: bool, confidence: float) -> None:
+    """Regression (qn_ct11, qn_ttr01 scans): a day written by hand that OCR missed came out
+    as `day left blank` at full confidence; on a scan a blank may be unread ink."""
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI\nSố: 4/QĐ-UBND\nQuảng Ngãi, ngày   tháng 3 năm 2025\n"
+            "QUYẾT ĐỊNH\nVề việc bổ nhiệm công chức\n")
+    record = _ocr_record(text) if ocr else parse_text(text)
+    assert record.header.date.value is None
+    assert record.header.date.confidence == confidence
