@@ -51,8 +51,15 @@ class PipelineOptions:
 
 def limit_threads() -> None:
     """Tesseract's OpenMP threading is many times slower than one thread per process on
-    shared machines; every worker process calls this before its first page."""
+    shared machines; every worker process calls this before its first page. OpenCV's own
+    thread pool (one thread per core by default) is capped likewise: with a worker per
+    core, its threads only fight the other workers."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    try:
+        import cv2
+    except ImportError:  # the OCR stage's own import reports it, on the first scanned page
+        return
+    cv2.setNumThreads(1)
 
 
 def ocr_options(options: PipelineOptions) -> Any:
