@@ -27,7 +27,9 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import count
 
 from rapidfuzz.distance import Levenshtein
 
@@ -41,8 +43,7 @@ MIN_COVER = 0.6  # the layer's letters over OCR's: a layer with part of the page
 _PUNCT = frozenset("–—…“”‘’°§№«»•·")
 _MODS = {"\u0306": "a", "\u0302": "aeo", "\u031b": "ou"}  # breve, circumflex, horn
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
-_SPLIT = re.compile(r"[ \n\t\r]+")  # not str.split: it eats \x1c-\x1f, which are glyphs here
-_WORD = re.compile(r"[^ \n\t\r]+")
+_WORD = re.compile(r"[^ \n\t\r]+")  # not str.split: it splits at \x1c-\x1f, which are glyphs here
 _NUMBER = re.compile(r"^[(\[]?\d+([.,/:-]\d+)*[.,;:)\]]?$")  # 1, 2024/ (3) as printed
 
 
@@ -65,14 +66,31 @@ def decipher_pages(layers: Sequence[str], ocr_texts: Sequence[str]) -> list[str 
             votes[glyph].update(letters)
     mapping = _mapping(votes, {c for i in todo for c in layers[i]}) if todo else {}
     out: list[str | None] = [None] * len(layers)
-    for i in todo:
-        out[i] = _apply(layers[i], ocr_texts[i], mapping, partners[i]) if mapping else None
+    if mapping:
+        key = _Key.of(mapping)
+        for i in todo:
+            out[i] = _apply(layers[i], ocr_texts[i], key, partners[i])
     return out
 
 
-def _apply(layer: str, ocr_text: str, mapping: dict[str, str], partner: dict[int, str]) -> str | None:
-    it = iter(range(len(layer)))
-    fixed = _WORD.sub(lambda m: _word(m.group(), mapping, partner.get(next(it))), layer)
+@dataclass(frozen=True)
+class _Key:
+    """Glyph → letter, with the two translation tables every word's readings use (built
+    once per document, not per word): all glyphs, and only those that are no ASCII."""
+
+    mapping: dict[str, str]
+    full: dict[int, str]
+    glyphs_only: dict[int, str]
+
+    @classmethod
+    def of(cls, mapping: dict[str, str]) -> _Key:
+        glyphs = {k: v for k, v in mapping.items() if not k.isascii() or ord(k) < 32}
+        return cls(mapping, str.maketrans(mapping), str.maketrans(glyphs))
+
+
+def _apply(layer: str, ocr_text: str, key: _Key, partner: dict[int, str]) -> str | None:
+    index = count()
+    fixed = _WORD.sub(lambda m: _word(m.group(), key, partner.get(next(index))), layer)
     letters = sum(c.isalpha() for c in fixed)
     if letters < MIN_COVER * sum(c.isalpha() for c in ocr_text):
         return None
@@ -156,10 +174,10 @@ def _in_run(x: str, offsets: Counter) -> str | None:
     return y if vietnamese_letter(y) or (y.isprintable() and not y.isalpha()) else None
 
 
-def _word(w: str, mapping: dict[str, str], seen: str | None) -> str:
+def _word(w: str, key: _Key, seen: str | None) -> str:
     """`_reading`, with the brackets OCR saw around it: poppler drops a font's `(` and `)`
     when their glyph numbers are 11 and 12 (vertical tab and form feed)."""
-    read = _reading(w, mapping, seen)
+    read = _reading(w, key, seen)
     if seen is not None and _slipped(read, seen):
         return seen
     if seen and seen != read and "(" not in read and ")" not in read and seen.replace("(", "").replace(")", "") == read:
@@ -167,10 +185,10 @@ def _word(w: str, mapping: dict[str, str], seen: str | None) -> str:
     return read
 
 
-def _reading(w: str, mapping: dict[str, str], seen: str | None) -> str:
+def _reading(w: str, key: _Key, seen: str | None) -> str:
     """The word's likeliest reading: the one closest to what OCR saw there, else the
     most Vietnamese-looking one (plain ASCII words stay unless they read as a syllable)."""
-    readings = _readings(w, mapping)
+    readings = _readings(w, key)
     if len(readings) == 1:
         return readings[0]
     if seen is not None:  # trusted only when one reading is near it (alignment can slip)
@@ -184,7 +202,7 @@ def _reading(w: str, mapping: dict[str, str], seen: str | None) -> str:
         return readings[1] if syllable and b[1:] in (b[1:].lower(), b[1:].upper()) else w  # not hãM
     if any(ord(c) < 32 for c in w):  # digits and stops of a font with no map at all
         return readings[1]
-    if any(_foreign(c) and c not in mapping for c in w):  # glyphs left unread: keep ASCII as printed
+    if any(_foreign(c) and c not in key.mapping for c in w):  # glyphs left unread: keep ASCII as printed
         return readings[0]
     top = max(readings[1:], key=_score)
     return top if _score(top) >= _score(readings[0]) else readings[0]
@@ -199,11 +217,11 @@ def _slipped(w: str, seen: str) -> bool:
             and not is_syllable(core) and is_syllable(ocr_core) and not any(_foreign(c) for c in w))
 
 
-def _readings(w: str, mapping: dict[str, str]) -> list[str]:
+def _readings(w: str, key: _Key) -> list[str]:
     """As printed (plain ASCII), or: ASCII kept (a font mapping ASCII only), no map but
     ASCII digits kept (digits of a font with no map are control characters, so ASCII ones
     beside them came from another font), no map at all. Edge punctuation stays."""
-    full = str.maketrans(mapping)
+    full = key.full
     if not any(_foreign(c) for c in w):  # a glyph number may land on a letter (`QăP`: năm)
         if _NUMBER.match(w) or w.translate(full) == w:
             return [w]
@@ -211,9 +229,8 @@ def _readings(w: str, mapping: dict[str, str]) -> list[str]:
     lead = re.match(r"^[(\[“\"]*", w).group()  # type: ignore[union-attr]
     trail = re.search(r"[.,;:!?)\]”\"]*$", w[len(lead):]).group()  # type: ignore[union-attr]
     mid = w[len(lead):len(w) - len(trail)]
-    glyphs_only = str.maketrans({k: v for k, v in mapping.items() if not k.isascii() or ord(k) < 32})
     digits_kept = "".join(p if p.isdigit() else p.translate(full) for p in re.split(r"([\x00-\x1f])", mid))
-    out = [lead + r + trail for r in (mid.translate(glyphs_only), digits_kept, mid.translate(full))]
+    out = [lead + r + trail for r in (mid.translate(key.glyphs_only), digits_kept, mid.translate(full))]
     return list(dict.fromkeys(out + [w.translate(full)]))  # an edge `[` may be a glyph number too
 
 

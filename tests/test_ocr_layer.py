@@ -167,6 +167,6 @@ def test_which_ascii_votes(layer: str, ocr: str, shifted: bool) -> None:
     ("7ăQJ", None, "Tăng"),  # but a marked letter among glyph numbers is read
 ])
 def test_word_readings(word: str, seen: str | None, want: str) -> None:
-    from ocr.layer import _word
+    from ocr.layer import _Key, _word
 
-    assert _word(word, _MAP, seen) == want
+    assert _word(word, _Key.of(_MAP), seen) == want
