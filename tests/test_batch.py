@@ -147,6 +147,19 @@ def test_pages_of_a_scanned_pdf_fan_out_and_come_back_in_order(tmp_path: Path) -
     assert body.index("Trang số 1") < body.index("Trang số 2") < body.index("Trang số 3")
 
 
+def test_a_layer_of_glyph_numbers_is_deciphered_when_pages_fan_out(tmp_path: Path) -> None:
+    """The pool driver settles a document's pages before finishing it, as `ocr_document`
+    does (a real PDF whose fonts print glyph numbers; skipped without ../shared)."""
+    pdf = SEEDS.parent / "external" / "born_digital" / "lc_tb1894_2026_sct.pdf"
+    if not pdf.exists():
+        pytest.skip("../shared/external absent")
+    report = run_batch([pdf], BatchOptions(tmp_path / "out", workers=2, quiet=True))
+    (entry,) = report.entries
+    doc = json.loads((tmp_path / "out" / entry.output).read_text(encoding="utf-8"))
+    assert entry.status == "ok" and entry.pages == 2, entry
+    assert all(p["source"] == "text-layer" and "layer deciphered" in p["steps"] for p in doc["pages"])
+
+
 def test_same_content_twice_is_done_once(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()

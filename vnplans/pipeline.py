@@ -155,12 +155,12 @@ def finish_document(
     doc: Document, pages: tuple[OcrPage, ...], options: PipelineOptions,
     timings: dict[str, float] | None = None,
 ) -> DocumentResult:
-    """Restore and parse already OCRed pages into a DocumentResult. Split from
+    """Restore and parse already OCRed and settled pages (`ocr_document`, or
+    `settle_pages` after fanning pages out) into a DocumentResult. Split from
     `process_document` so a driver that fanned the pages out can finish in one task."""
     from export.models import DocumentResult
 
     clock = dict(timings or {})
-    pages = settle_pages(doc, pages, options)
     for page in pages:  # the OCR stage's own steps, summed over pages ("ocr.tesseract", ...)
         for step, seconds in page.timings.items():
             clock[f"ocr.{step}"] = round(clock.get(f"ocr.{step}", 0.0) + seconds, 6)

@@ -25,6 +25,7 @@ from vnplans.pipeline import (
     limit_threads,
     load_document,
     process_document,
+    settle_pages,
 )
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ def finish(path: str, doc: Document, pages: tuple[OcrPage, ...], options: Pipeli
     """Restore, parse and write a document whose pages were OCRed across the pool."""
     started = time.perf_counter()
     try:
-        result = finish_document(doc, pages, options, clock)
+        result = finish_document(doc, settle_pages(doc, pages, options), options, clock)
         entry = save(path, Path(out_dir), result, started)
         total = time.time() - started_wall
         return replace(entry, timings={**entry.timings, "total": round(total, 4)})
