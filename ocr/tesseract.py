@@ -1,4 +1,4 @@
-"""Thin wrapper over Tesseract (pytesseract): words with boxes, and orientation (OSD).
+"""Thin wrapper over Tesseract (libtesseract, or pytesseract and the command): words with boxes, and orientation (OSD).
 
 Why a wrapper: one place sets OMP_THREAD_LIMIT=1 (OpenMP threading is 6-10x slower on
 small machines; we parallelise by process), passes --dpi, and turns Tesseract's failures
@@ -19,6 +19,8 @@ from functools import lru_cache
 import numpy as np
 
 from vnplans.exceptions import ExternalToolError, MissingDependencyError
+
+from . import tessapi
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +78,16 @@ def _check_lang(lang: str) -> None:
         )
 
 
-def image_data(path: str, lang: str, dpi: int, psm: int = 3, sauvola: bool = True) -> dict:
-    """Tesseract's TSV for an image file (or a list file of images) as columns."""
+def image_data(path: str, lang: str, dpi: int, psm: int = 3, sauvola: bool = True) -> dict[str, list]:
+    """Tesseract's TSV for an image file (or a list file of images) as columns, parsed as
+    the in-process reads are (confidences keep their decimals)."""
     import pytesseract
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
     _check_lang(lang)
     config = f"--psm {psm} --dpi {dpi}" + (" -c thresholding_method=2" if sauvola else "")
     try:
-        return pytesseract.image_to_data(path, lang=lang, config=config,
-                                         output_type=pytesseract.Output.DICT)
+        return tessapi.parse_tsv(pytesseract.image_to_data(path, lang=lang, config=config))
     except pytesseract.TesseractError as exc:
         raise ExternalToolError(f"tesseract failed: {' '.join(str(exc).split())[:160]}") from exc
 
@@ -97,9 +99,14 @@ def clean_text(text: str) -> str:
 
 def read_words(gray: np.ndarray, lang: str, dpi: int, psm: int = 3,
                sauvola: bool = True) -> list[RawWord]:
-    """All words Tesseract finds, with boxes and confidences (−1 rows dropped)."""
-    with _pgm(gray) as path:
-        data = image_data(path, lang, dpi, psm, sauvola)
+    """All words Tesseract finds, with boxes and confidences (−1 rows dropped). In
+    process when libtesseract loads (see `tessapi`), else through the command."""
+    if tessapi.available():
+        _check_lang(lang)
+        data = tessapi.image_data(gray, lang, dpi, psm, sauvola)
+    else:
+        with _pgm(gray) as path:
+            data = image_data(path, lang, dpi, psm, sauvola)
     words = []
     for i, text in enumerate(data["text"]):
         conf = float(data["conf"][i])

@@ -1,0 +1,155 @@
+"""Tesseract in process, through its C API (libtesseract), for the page reads.
+
+Why: the `tesseract` command loads its model afresh for every page (0.12-0.15 s, about
+6 % of a page's read) and reads the page from an image file. A worker process keeps one
+engine per language instead and hands it the pixels. It is the same library with the same
+settings, so the TSV is the command's, row for row (a test checks this on a real page).
+
+When the library cannot be loaded (another platform, another soname) or
+`VNPLANS_TESSERACT=cli` is set, callers use the command (`available()` is False).
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import ctypes.util
+import os
+import threading
+from functools import lru_cache
+
+import numpy as np
+
+from vnplans.exceptions import ExternalToolError, MissingDependencyError
+
+TSV_COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num",
+               "left", "top", "width", "height", "conf", "text")
+_SONAMES = ("libtesseract.so.5", "libtesseract.so.4")
+_P, _S, _I = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int
+_SIGNATURES: dict[str, tuple[list, type | None]] = {
+    "TessBaseAPICreate": ([], _P),
+    "TessBaseAPIInit3": ([_P, _S, _S], _I),
+    "TessBaseAPISetVariable": ([_P, _S, _S], _I),
+    "TessBaseAPISetPageSegMode": ([_P, _I], None),
+    "TessBaseAPISetImage": ([_P, _P, _I, _I, _I, _I], None),
+    "TessBaseAPISetSourceResolution": ([_P, _I], None),
+    "TessBaseAPIRecognize": ([_P, _P], _I),
+    "TessBaseAPIGetTsvText": ([_P, _I], _P),
+    "TessDeleteText": ([_P], None),
+    "TessBaseAPIClear": ([_P], None),
+    "TessBaseAPIEnd": ([_P], None),
+    "TessBaseAPIDelete": ([_P], None),
+}
+
+
+@lru_cache(maxsize=1)
+def _library() -> ctypes.CDLL | None:
+    """libtesseract with the C functions typed, or None. OMP_THREAD_LIMIT is set first:
+    OpenMP reads it once, when the library is loaded."""
+    if os.environ.get("VNPLANS_TESSERACT", "").lower() == "cli":
+        return None
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    found = ctypes.util.find_library("tesseract")
+    for name in ((found,) if found else ()) + _SONAMES:
+        try:
+            lib = ctypes.CDLL(name)
+            for func, (args, result) in _SIGNATURES.items():
+                getattr(lib, func).argtypes = args
+                getattr(lib, func).restype = result
+            return lib
+        except (OSError, AttributeError):
+            continue
+    return None
+
+
+def available() -> bool:
+    """True when pages can be read in process."""
+    return _library() is not None
+
+
+class _Engine:
+    """One initialised TessBaseAPI: a model loaded once, reused for every page."""
+
+    def __init__(self, lib: ctypes.CDLL, lang: str) -> None:
+        self.lib = lib
+        self.handle = lib.TessBaseAPICreate()
+        if lib.TessBaseAPIInit3(self.handle, None, lang.encode()) != 0:
+            lib.TessBaseAPIDelete(self.handle)
+            raise MissingDependencyError(f"Tesseract could not load language {lang} "
+                                         "(apt: tesseract-ocr-vie)")
+
+    def tsv(self, gray: np.ndarray, dpi: int, psm: int, sauvola: bool) -> str:
+        """Tesseract's TSV rows (no header) for a grey page."""
+        lib, h = self.lib, self.handle
+        page = np.ascontiguousarray(gray, dtype=np.uint8)
+        lib.TessBaseAPISetPageSegMode(h, psm)
+        lib.TessBaseAPISetVariable(h, b"thresholding_method", b"2" if sauvola else b"0")
+        lib.TessBaseAPISetVariable(h, b"user_defined_dpi", str(dpi).encode())
+        lib.TessBaseAPISetImage(h, page.ctypes.data, page.shape[1], page.shape[0], 1,
+                                page.strides[0])
+        lib.TessBaseAPISetSourceResolution(h, dpi)
+        try:
+            if lib.TessBaseAPIRecognize(h, None) != 0:
+                raise ExternalToolError("tesseract failed to recognise the page")
+            text = lib.TessBaseAPIGetTsvText(h, 0)
+            if not text:
+                return ""
+            try:
+                return ctypes.string_at(text).decode("utf-8", errors="replace")
+            finally:
+                lib.TessDeleteText(text)
+        finally:
+            lib.TessBaseAPIClear(h)
+
+    def close(self) -> None:
+        self.lib.TessBaseAPIEnd(self.handle)
+        self.lib.TessBaseAPIDelete(self.handle)
+
+
+_ENGINES: dict[tuple[int, str], _Engine] = {}
+_LOCK = threading.Lock()
+
+
+def _engine(lang: str) -> _Engine:
+    """This process's engine for `lang`. Keyed by process id: an engine made before a
+    fork is never used in the child."""
+    lib = _library()
+    if lib is None:
+        raise MissingDependencyError("libtesseract not found: install tesseract-ocr")
+    key = (os.getpid(), lang)
+    if key not in _ENGINES:
+        _ENGINES[key] = _Engine(lib, lang)
+    return _ENGINES[key]
+
+
+@atexit.register
+def _close_all() -> None:
+    """Free this process's engines; Tesseract prints leak warnings at exit otherwise."""
+    for (pid, _), engine in list(_ENGINES.items()):
+        if pid == os.getpid():
+            engine.close()
+    _ENGINES.clear()
+
+
+def image_data(gray: np.ndarray, lang: str, dpi: int, psm: int = 3,
+               sauvola: bool = True) -> dict[str, list]:
+    """The page's TSV as columns, as the command's TSV reads (`conf` a float, the
+    numbers ints, `text` a string)."""
+    with _LOCK:
+        tsv = _engine(lang).tsv(gray, dpi, psm, sauvola)
+    return parse_tsv(tsv)
+
+
+def parse_tsv(tsv: str) -> dict[str, list]:
+    """Columns of Tesseract's TSV rows; a header row, if any, is skipped."""
+    data: dict[str, list] = {name: [] for name in TSV_COLUMNS}
+    for row in tsv.splitlines():
+        cells = row.split("\t")
+        if len(cells) < len(TSV_COLUMNS) or cells[0] == "level":
+            continue
+        cells = cells[:11] + ["\t".join(cells[11:])]
+        for name, cell in zip(TSV_COLUMNS[:10], cells[:10], strict=True):
+            data[name].append(int(cell))
+        data["conf"].append(float(cells[10]))
+        data["text"].append(cells[11])
+    return data

@@ -1,0 +1,91 @@
+"""The in-process Tesseract (libtesseract's C API) against the `tesseract` command."""
+
+from __future__ import annotations
+
+import subprocess
+
+import numpy as np
+import pytest
+
+from ocr import tessapi
+from ocr.tesseract import _pgm, read_words
+from samples.degrade import degrade
+from samples.render import Style, render_document
+
+DOC = """UBND TỈNH QUẢNG NGÃI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ TƯ PHÁP Độc lập - Tự do - Hạnh phúc
+Số: 45/KH-STP
+Quảng Ngãi, ngày 03 tháng 3 năm 2025
+KẾ HOẠCH
+Phổ biến, giáo dục pháp luật năm 2025
+Căn cứ Luật Phổ biến, giáo dục pháp luật ngày 20/6/2012;
+- Các phòng, đơn vị thuộc Sở chủ trì, phối hợp thực hiện.
+"""
+
+needs_library = pytest.mark.skipif(not tessapi.available(), reason="libtesseract not loadable")
+
+
+@pytest.fixture(scope="module")
+def gray() -> np.ndarray:
+    page = degrade(render_document(DOC, Style("liberation", 12, 300))[0], "degraded", seed=5)
+    return np.asarray(page.image.convert("L"))
+
+
+def _command_tsv(gray: np.ndarray, sauvola: bool) -> dict[str, list]:
+    with _pgm(gray) as path:
+        out = subprocess.run(
+            ["tesseract", path, "stdout", "-l", "vie", "--dpi", "300", "--psm", "3",
+             "-c", f"thresholding_method={2 if sauvola else 0}", "tsv"],
+            capture_output=True, text=True, check=True, env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"},
+        ).stdout
+    return tessapi.parse_tsv(out)
+
+
+@needs_library
+@pytest.mark.parametrize("sauvola", [True, False])
+def test_in_process_reads_what_the_command_reads(gray: np.ndarray, sauvola: bool) -> None:
+    ours = tessapi.image_data(gray, "vie", 300, 3, sauvola)
+    assert ours == _command_tsv(gray, sauvola)
+    assert any("KẾ" in t for t in ours["text"])
+
+
+@needs_library
+def test_engine_is_reused_and_settings_do_not_leak(gray: np.ndarray) -> None:
+    """A psm-6 read between two psm-3 reads leaves the third equal to the first."""
+    first = tessapi.image_data(gray, "vie", 300, 3, True)
+    engines = dict(tessapi._ENGINES)
+    tessapi.image_data(gray[: gray.shape[0] // 3], "vie", 300, 6, False)
+    assert tessapi.image_data(gray, "vie", 300, 3, True) == first
+    assert engines == tessapi._ENGINES
+
+
+def test_command_fallback_reads_the_same_words(gray: np.ndarray, monkeypatch) -> None:
+    ours = read_words(gray, "vie", 300)
+    monkeypatch.setattr(tessapi, "available", lambda: False)
+    assert read_words(gray, "vie", 300) == ours
+
+
+@pytest.mark.parametrize("tsv,texts,confs", [
+    ("", [], []),
+    ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+     "5\t1\t1\t1\t1\t1\t10\t20\t30\t40\t96.5\tSố:\n", ["Số:"], [96.5]),
+    ("1\t1\t0\t0\t0\t0\t0\t0\t100\t200\t-1\t\n5\t1\t1\t1\t1\t2\t1\t2\t3\t4\t0\ta\tb\n",
+     ["", "a\tb"], [-1.0, 0.0]),
+    ("5\t1\t1\n", [], []),  # a cut-off row is dropped, not misread
+])
+def test_parse_tsv(tsv: str, texts: list[str], confs: list[float]) -> None:
+    data = tessapi.parse_tsv(tsv)
+    assert data["text"] == texts and data["conf"] == confs
+    assert all(len(col) == len(texts) for col in data.values())
+    assert all(isinstance(v, int) for v in data["left"])
+
+
+def test_env_forces_the_command(monkeypatch) -> None:
+    monkeypatch.setenv("VNPLANS_TESSERACT", "cli")
+    tessapi._library.cache_clear()
+    try:
+        assert not tessapi.available()
+    finally:
+        monkeypatch.delenv("VNPLANS_TESSERACT")
+        tessapi._library.cache_clear()
+    assert tessapi.available() == (tessapi._library() is not None)
