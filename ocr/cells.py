@@ -14,10 +14,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from . import tessapi
 from .models import Cell, Table
 from .options import OcrOptions
 from .tables import Detection, Grid, GridCell
-from .tesseract import RawWord, clean_text, image_data
+from .tesseract import RawWord, check_lang, clean_text, image_data
 
 SHORT = 4  # a one-line crop less wide than 4 heights is short (a label, a word or two)
 SHORT_LINE = 0.3  # inches: a crop lower than this holds one line
@@ -178,9 +179,16 @@ def _to_page(w: RawWord, sheet: int, placed: list[_Placed],
 
 def read_sheets(sheets: list[np.ndarray], options: OcrOptions,
                 dpi: int) -> list[tuple[int, RawWord]]:
-    """(sheet, word) for every word on the sheets, read by one Tesseract process (`--psm 6`:
-    one block, so a lone row label is read, not dropped as a speck)."""
+    """(sheet, word) for every word on the sheets, read by this process's engine or by
+    one Tesseract process (`--psm 6`: one block, so a lone row label is read, not dropped
+    as a speck)."""
     import tempfile
+
+    if tessapi.available():
+        check_lang(options.lang)
+        return [(k, word) for k, sheet in enumerate(sheets)
+                for _, word in _sheet_words(tessapi.image_data(sheet, options.lang, dpi, 6,
+                                                               options.sauvola), k)]
 
     from PIL import Image
 
@@ -197,14 +205,18 @@ def read_words_pages(listfile: str, lang: str, dpi: int, psm: int,
                      sauvola: bool) -> list[tuple[int, RawWord]]:
     """(page, word) for a Tesseract list file of images: one process, the model loaded
     once."""
-    data = image_data(listfile, lang, dpi, psm, sauvola)
+    return _sheet_words(image_data(listfile, lang, dpi, psm, sauvola), 0)
+
+
+def _sheet_words(data: dict[str, list], first: int) -> list[tuple[int, RawWord]]:
+    """(sheet, word) from Tesseract's columns; its pages count from `first` + 1."""
     out = []
     for i, text in enumerate(data["text"]):
         conf, text = float(data["conf"][i]), clean_text(text)
         if conf < 0 or not text or _speck(text, conf):
             continue
         x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
-        out.append((int(data["page_num"][i]) - 1,
+        out.append((int(data["page_num"][i]) - 1 + first,
                     RawWord(text, x, y, x + w, y + h, min(100.0, conf), int(data["block_num"][i]),
                             int(data["par_num"][i]), int(data["line_num"][i]))))
     return out

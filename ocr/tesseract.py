@@ -69,7 +69,7 @@ def available_langs() -> frozenset[str]:
     return frozenset(line.strip() for line in out.splitlines()[1:] if line.strip())
 
 
-def _check_lang(lang: str) -> None:
+def check_lang(lang: str) -> None:
     missing = [code for code in lang.split("+") if code not in available_langs()]
     if missing:
         raise MissingDependencyError(
@@ -84,7 +84,7 @@ def image_data(path: str, lang: str, dpi: int, psm: int = 3, sauvola: bool = Tru
     import pytesseract
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    _check_lang(lang)
+    check_lang(lang)
     config = f"--psm {psm} --dpi {dpi}" + (" -c thresholding_method=2" if sauvola else "")
     try:
         return tessapi.parse_tsv(pytesseract.image_to_data(path, lang=lang, config=config))
@@ -102,7 +102,7 @@ def read_words(gray: np.ndarray, lang: str, dpi: int, psm: int = 3,
     """All words Tesseract finds, with boxes and confidences (−1 rows dropped). In
     process when libtesseract loads (see `tessapi`), else through the command."""
     if tessapi.available():
-        _check_lang(lang)
+        check_lang(lang)
         data = tessapi.image_data(gray, lang, dpi, psm, sauvola)
     else:
         with _pgm(gray) as path:

@@ -89,3 +89,20 @@ def test_env_forces_the_command(monkeypatch) -> None:
         monkeypatch.delenv("VNPLANS_TESSERACT")
         tessapi._library.cache_clear()
     assert tessapi.available() == (tessapi._library() is not None)
+
+
+def test_table_cells_read_alike_in_process_and_by_command(monkeypatch) -> None:
+    """The cells' sheets go to the engine one by one, or to the command as a list file:
+    the same words on the same sheets."""
+    import ocr
+    from samples.render import render_table
+
+    rows = [["STT", "Nội dung", "Đơn vị chủ trì"], ["01", "Kiểm tra hồ sơ", "Thanh tra Sở"],
+            ["02", "Tổ chức hội nghị", "Văn phòng Sở"]]
+    (page,) = render_table(rows, Style("liberation", 13, 300), [0.1, 0.55, 0.35])
+    image = np.asarray(page.image)
+    ours = ocr.ocr_image(image, ocr.OcrOptions(), page.dpi)
+    monkeypatch.setattr(tessapi, "available", lambda: False)
+    theirs = ocr.ocr_image(image, ocr.OcrOptions(), page.dpi)
+    assert ours.tables and ours.tables == theirs.tables
+    assert ours.text == theirs.text and "Thanh tra Sở" in ours.text
