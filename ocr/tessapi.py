@@ -77,6 +77,9 @@ class _Engine:
             lib.TessBaseAPIDelete(self.handle)
             raise MissingDependencyError(f"Tesseract could not load language {lang} "
                                          "(apt: tesseract-ocr-vie)")
+        # its progress chatter ("Detected 58 diacritics") would land on our stderr, which
+        # is for errors; the command's goes to a pipe that pytesseract drops
+        lib.TessBaseAPISetVariable(self.handle, b"debug_file", os.devnull.encode())
 
     def tsv(self, gray: np.ndarray, dpi: int, psm: int, sauvola: bool) -> str:
         """Tesseract's TSV rows (no header) for a grey page."""

@@ -106,3 +106,18 @@ def test_table_cells_read_alike_in_process_and_by_command(monkeypatch) -> None:
     theirs = ocr.ocr_image(image, ocr.OcrOptions(), page.dpi)
     assert ours.tables and ours.tables == theirs.tables
     assert ours.text == theirs.text and "Thanh tra Sở" in ours.text
+
+
+@needs_library
+def test_engine_prints_nothing(capfd) -> None:
+    """Regression: the library printed "Detected N diacritics" on our stderr, which is for
+    errors (a long page under a seal made it do so)."""
+    head, body = DOC.split("KẾ HOẠCH\n")
+    title, *rest = body.splitlines()
+    text = f"{head}KẾ HOẠCH\n{title}\n" + "\n".join(rest * 8) + "\n"
+    page = render_document(text, Style("liberation", 13, 300))[0]
+    capfd.readouterr()
+    for seed in (1, 2, 3):
+        assert read_words(np.asarray(degrade(page, "seal", seed=seed).image.convert("L")), "vie", 300)
+    captured = capfd.readouterr()
+    assert captured.err == "" and captured.out == ""
