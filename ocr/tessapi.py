@@ -109,38 +109,42 @@ class _Engine:
         self.lib.TessBaseAPIDelete(self.handle)
 
 
-_ENGINES: dict[tuple[int, str], _Engine] = {}
+_ENGINES: dict[tuple[int, int, str], _Engine] = {}  # (process, thread, language)
 _LOCK = threading.Lock()
 
 
 def _engine(lang: str) -> _Engine:
-    """This process's engine for `lang`. Keyed by process id: an engine made before a
-    fork is never used in the child."""
+    """This thread's engine for `lang`. One per thread, not one shared behind a lock: a
+    Dask worker runs several tasks at once in threads, and the library's calls release the
+    GIL, so they run in parallel as the command's processes did. Keyed by process id too:
+    an engine made before a fork is never used in the child."""
     lib = _library()
     if lib is None:
         raise MissingDependencyError("libtesseract not found: install tesseract-ocr")
-    key = (os.getpid(), lang)
-    if key not in _ENGINES:
-        _ENGINES[key] = _Engine(lib, lang)
-    return _ENGINES[key]
+    key = (os.getpid(), threading.get_ident(), lang)
+    engine = _ENGINES.get(key)
+    if engine is None:
+        engine = _Engine(lib, lang)
+        with _LOCK:
+            _ENGINES[key] = engine
+    return engine
 
 
 @atexit.register
 def _close_all() -> None:
     """Free this process's engines; Tesseract prints leak warnings at exit otherwise."""
-    for (pid, _), engine in list(_ENGINES.items()):
-        if pid == os.getpid():
-            engine.close()
-    _ENGINES.clear()
+    with _LOCK:
+        for (pid, _, _), engine in list(_ENGINES.items()):
+            if pid == os.getpid():
+                engine.close()
+        _ENGINES.clear()
 
 
 def image_data(gray: np.ndarray, lang: str, dpi: int, psm: int = 3,
                sauvola: bool = True) -> dict[str, list]:
     """The page's TSV as columns, as the command's TSV reads (`conf` a float, the
     numbers ints, `text` a string)."""
-    with _LOCK:
-        tsv = _engine(lang).tsv(gray, dpi, psm, sauvola)
-    return parse_tsv(tsv)
+    return parse_tsv(_engine(lang).tsv(gray, dpi, psm, sauvola))
 
 
 def parse_tsv(tsv: str) -> dict[str, list]:

@@ -121,3 +121,16 @@ def test_engine_prints_nothing(capfd) -> None:
         assert read_words(np.asarray(degrade(page, "seal", seed=seed).image.convert("L")), "vie", 300)
     captured = capfd.readouterr()
     assert captured.err == "" and captured.out == ""
+
+
+@needs_library
+def test_threads_read_at_once_with_their_own_engines(gray: np.ndarray) -> None:
+    """A Dask worker runs tasks in threads: each gets its own engine, and reads agree."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    serial = tessapi.image_data(gray, "vie", 300)
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: (tessapi.image_data(gray, "vie", 300),
+                                           id(tessapi._engine("vie"))), range(2)))
+    assert all(r == serial for r, _ in results)
+    assert results[0][1] != results[1][1]
