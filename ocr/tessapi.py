@@ -85,6 +85,10 @@ class _Engine:
         """Tesseract's TSV rows (no header) for a grey page."""
         lib, h = self.lib, self.handle
         page = np.ascontiguousarray(gray, dtype=np.uint8)
+        if page.ndim != 2:
+            raise ValueError(f"a grey page is 2-D, not of shape {page.shape}")
+        if page.size == 0:  # the library would read past an empty buffer
+            return ""
         lib.TessBaseAPISetPageSegMode(h, psm)
         lib.TessBaseAPISetVariable(h, b"thresholding_method", b"2" if sauvola else b"0")
         lib.TessBaseAPISetVariable(h, b"user_defined_dpi", str(dpi).encode())

@@ -134,3 +134,15 @@ def test_threads_read_at_once_with_their_own_engines(gray: np.ndarray) -> None:
                                            id(tessapi._engine("vie"))), range(2)))
     assert all(r == serial for r, _ in results)
     assert results[0][1] != results[1][1]
+
+
+@needs_library
+@pytest.mark.parametrize("shape", [(0, 0), (0, 40), (40, 0)])
+def test_empty_image_reads_nothing(shape: tuple[int, int]) -> None:
+    assert tessapi.image_data(np.zeros(shape, np.uint8), "vie", 300)["text"] == []
+
+
+@needs_library
+def test_colour_array_is_refused() -> None:
+    with pytest.raises(ValueError, match="2-D"):
+        tessapi.image_data(np.zeros((20, 20, 3), np.uint8), "vie", 300)
