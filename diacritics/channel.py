@@ -70,12 +70,12 @@ def _tone_slip(o: str, c: str) -> bool:
     """One hatted vowel printed with another tone (ổ read as ỗ, ô or ồ). Why apart: the
     tone sits on top of the hat, small and stacked, and Tesseract `vie` confuses these
     far more than any other mark (real scans GP 2507, TB 1894: nổ → nỗ/nô, thầu → thâu)."""
-    b = _toneless(o)
-    return b == _toneless(c) and b in _HATS
+    b = toneless(o)
+    return b == toneless(c) and b in _HATS
 
 
 @lru_cache(maxsize=512)
-def _toneless(ch: str) -> str:
+def toneless(ch: str) -> str:
     return unicodedata.normalize("NFC", "".join(
         x for x in unicodedata.normalize("NFD", ch) if x not in _TONE_MARKS))
 

@@ -16,7 +16,9 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from ingest.orthography import is_syllable, marked_rate
+from ocr.models import CharDoubt
 
+from . import doubts as _doubts
 from .channel import MarkCosts, conf_scale, mark_cost
 from .lexicon import fold_tone_placement, skeleton
 from .lm import BOS, NUM, UNK, DocumentCache
@@ -151,10 +153,13 @@ class Decoder:
             cands.append(Cand(core, low, 0.0))
         return tuple(cands)
 
-    def slots(self, line: str, confs: dict[int, float] | None = None) -> list[Slot]:
+    def slots(self, line: str, confs: dict[int, float] | None = None,
+              doubts: dict[int, tuple[CharDoubt, ...]] | None = None) -> list[Slot]:
         """The line's tokens with candidates; `confs` (OCR confidence by the raw start of
-        each word) makes changes cheaper where Tesseract was unsure."""
+        each word) makes changes cheaper where Tesseract was unsure, `doubts` (the
+        characters it hesitated on, by the same key) where it weighed another reading."""
         out: list[Slot] = []
+        where: dict[int, _doubts.Where] = {}
         prev = ""
         for m in re.finditer(r"\S+", line):
             a, b = split_core(m.group())
@@ -168,13 +173,18 @@ class Decoder:
             slot = self._slot(m.start() + a, core)
             if confs and m.start() in confs:
                 slot = _scaled(slot, conf_scale(confs[m.start()]))
+            if doubts is not None and m.start() in doubts and slot.kind == "word":
+                where[len(out)] = _doubts.places(core, doubts[m.start()], a)
             if prev and not ends_sentence(prev) and slot.kind == "word":
                 slot = self._cased(slot)
             if SENT_RESET and _STOP.search(m.group()):
                 slot = replace(slot, stop=True)
             out.append(slot)
             prev = m.group()
-        return self._paired(out) if PAIRS else out
+        out = self._paired(out) if PAIRS else out
+        for i, places in where.items():  # last: pairs add candidates at plain mark costs
+            out[i] = self._doubted(out[i], places)
+        return out
 
     def _paired(self, slots: list[Slot]) -> list[Slot]:
         """Add both syllables of every seen pair whose skeletons match two neighbours."""
@@ -238,6 +248,26 @@ class Decoder:
         if not add:
             return slot
         return Slot(slot.start, slot.end, core, slot.cands + tuple(add), slot.kind)
+
+    def _doubted(self, slot: Slot, where: _doubts.Where) -> Slot:
+        """Price candidates by Tesseract's hesitation: a change it weighed costs what
+        its hesitation says, one touching a letter it was sure of costs SURE_EXTRA more;
+        the readings it weighed that are syllables are added."""
+        core = slot.original
+        cands = []
+        for c in slot.cands:
+            cost = _doubts.change_cost(core, c.text, where)
+            if cost is None:
+                cost = c.cost + (_doubts.SURE_EXTRA if c.text.lower() != core.lower() else 0.0)
+            cands.append(c if cost == c.cost else Cand(c.text, c.lm, min(cost, MAX_CHANNEL)))
+        have = {c.text for c in cands}
+        index = self.model.index
+        for text in sorted(_doubts.variants(core, where) - have):
+            low = fold_tone_placement(text.lower())
+            cost = _doubts.change_cost(core, text, where)
+            if cost is not None and low in index.get(skeleton(low), ()):
+                cands.append(Cand(text, low, cost))
+        return Slot(slot.start, slot.end, core, tuple(cands), slot.kind)
 
     def _cased(self, slot: Slot) -> Slot:
         """Mid-sentence, a capital (or its absence) is evidence for the candidate."""

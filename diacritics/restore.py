@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from ingest.orthography import marked_rate
-from ocr.models import OcrPage
+from ocr.models import CharDoubt, OcrPage, Word
 
 from .channel import MarkCosts
 from .decode import Decoder, damage_rate, end_state
@@ -22,6 +23,7 @@ from .lm import BOS, DocumentCache
 from .model import MODEL_PATH, Model, lm_from_texts, load, load_model
 from .models import RestoredLine, RestoredPage, RestoredToken
 
+T = TypeVar("T")
 DOC_CACHE = True  # each call remembers its own word pairs (see DocumentCache)
 MAX_LINE = 20_000  # longer lines are decoded in windows of this many characters
 
@@ -33,9 +35,12 @@ class Restorer:
         self.model = model or load()
 
     def restore(self, lines: Sequence[str], ocr: bool = False,
-                confs: Sequence[dict[int, float]] | None = None) -> list[RestoredLine]:
+                confs: Sequence[dict[int, float]] | None = None,
+                doubts: Sequence[dict[int, tuple[CharDoubt, ...]]] | None = None
+                ) -> list[RestoredLine]:
         """`ocr`: the lines are Vietnamese OCR output (marks less sure than in clean
-        text); `confs`: per line, the OCR confidence of each word by its start."""
+        text); `confs`: per line, the OCR confidence of each word by its start; `doubts`:
+        per line, the characters of each word Tesseract hesitated on."""
         decoder = Decoder.for_lines(self.model, list(lines), ocr)
         # a line of several words without a single mark lost its marks even on a page
         # that is otherwise good Vietnamese; its letters may be intact or damaged too
@@ -48,7 +53,8 @@ class Restorer:
         out, ctx, label = [], (BOS, BOS), ""
         for i, line in enumerate(lines):
             use = legacy if unmarked[i] else decoder
-            restored, ctx = _restore_line(use, line, ctx, confs[i] if confs else None)
+            restored, ctx = _restore_line(use, line, ctx, confs[i] if confs else None,
+                                          doubts[i] if doubts else None)
             restored, label = _list_label(restored, label)
             out.append(restored)
         return out
@@ -78,7 +84,8 @@ def _unmarked(line: str) -> bool:
 
 
 def _restore_line(decoder: Decoder, raw: str, ctx: tuple[str, str],
-                  confs: dict[int, float] | None = None
+                  confs: dict[int, float] | None = None,
+                  doubts: dict[int, tuple[CharDoubt, ...]] | None = None
                   ) -> tuple[RestoredLine, tuple[str, str]]:
     """One line, and the LM state it ends in. Why no reset at a blank line: the model
     is trained on sentences, and layouts (tables, double spacing) put blank lines inside
@@ -89,7 +96,7 @@ def _restore_line(decoder: Decoder, raw: str, ctx: tuple[str, str],
             piece, ctx = _restore_line(decoder, raw[i:i + MAX_LINE], ctx)
             pieces.append(piece)
         return _join(pieces, raw), ctx
-    slots = decoder.slots(raw, confs)
+    slots = decoder.slots(raw, confs, doubts)
     best = decoder.decode(slots, ctx)
     decoder.remember(slots, best)
     ctx = end_state(slots, [k for k, _ in best], ctx)
@@ -156,7 +163,8 @@ def restore_page(page: OcrPage, restorer: Restorer | None = None) -> RestoredPag
     raw_lines = page.text.split("\n")
     ocr = page.source == "ocr"
     confs = _word_confs(page, raw_lines) if ocr else None
-    restored = (restorer or _default()).restore(raw_lines, ocr, confs)
+    doubts = _word_doubts(page, raw_lines) if ocr else None
+    restored = (restorer or _default()).restore(raw_lines, ocr, confs, doubts)
     offsets: list[int] = []
     base = 0
     for r in restored:
@@ -169,15 +177,28 @@ def restore_page(page: OcrPage, restorer: Restorer | None = None) -> RestoredPag
 
 def _word_confs(page: OcrPage, raw_lines: list[str]) -> list[dict[int, float]]:
     """Per line, each OCR word's confidence keyed by its start within the line."""
+    return _by_line(page, raw_lines, lambda w: w.conf)
+
+
+def _word_doubts(page: OcrPage, raw_lines: list[str]) -> list[dict[int, tuple[CharDoubt, ...]]]:
+    """Per line, the doubted characters of each OCR word read in process (none
+    doubted: an empty tuple), by its start."""
+    return _by_line(page, raw_lines, lambda w: w.doubts)
+
+
+def _by_line(page: OcrPage, raw_lines: list[str],
+             value: Callable[[Word], T | None]) -> list[dict[int, T]]:
+    """Per line, `value` of each word that has one, keyed by the word's start in the line."""
     starts, pos = [], 0
     for line in raw_lines:
         starts.append(pos)
         pos += len(line) + 1
-    out: list[dict[int, float]] = [{} for _ in raw_lines]
+    out: list[dict[int, T]] = [{} for _ in raw_lines]
     for w in page.words:
         i = bisect.bisect_right(starts, w.start) - 1
-        if 0 <= i < len(out):
-            out[i][w.start - starts[i]] = w.conf
+        v = value(w)
+        if 0 <= i < len(out) and v is not None:
+            out[i][w.start - starts[i]] = v
     return out
 
 

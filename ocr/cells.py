@@ -18,7 +18,7 @@ from . import tessapi
 from .models import Cell, Table
 from .options import OcrOptions
 from .tables import Detection, Grid, GridCell
-from .tesseract import RawWord, check_lang, clean_text, image_data
+from .tesseract import RawWord, check_lang, clean_text, doubts, image_data
 
 SHORT = 4  # a one-line crop less wide than 4 heights is short (a label, a word or two)
 SHORT_LINE = 0.3  # inches: a crop lower than this holds one line
@@ -173,7 +173,7 @@ def _to_page(w: RawWord, sheet: int, placed: list[_Placed],
         return None
     dx, dy = pl.page_x - gap, pl.page_y - pl.y0
     moved = RawWord(w.text, max(0, w.x0 + dx), max(0, w.y0 + dy), max(0, w.x1 + dx),
-                    max(0, w.y1 + dy), w.conf, w.block, w.par, w.line)
+                    max(0, w.y1 + dy), w.conf, w.block, w.par, w.line, w.doubts)
     return pl, moved
 
 
@@ -211,14 +211,15 @@ def read_words_pages(listfile: str, lang: str, dpi: int, psm: int,
 def _sheet_words(data: dict[str, list], first: int) -> list[tuple[int, RawWord]]:
     """(sheet, word) from Tesseract's columns; its pages count from `first` + 1."""
     out = []
-    for i, text in enumerate(data["text"]):
-        conf, text = float(data["conf"][i]), clean_text(text)
+    for i, printed in enumerate(data["text"]):
+        conf, text = float(data["conf"][i]), clean_text(printed)
         if conf < 0 or not text or _speck(text, conf):
             continue
         x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
         out.append((int(data["page_num"][i]) - 1 + first,
                     RawWord(text, x, y, x + w, y + h, min(100.0, conf), int(data["block_num"][i]),
-                            int(data["par_num"][i]), int(data["line_num"][i]))))
+                            int(data["par_num"][i]), int(data["line_num"][i]),
+                            doubts(printed, text, data, i))))
     return out
 
 

@@ -214,7 +214,8 @@ def assemble(doc_id: str, index: int, groups: list[LineGroup], width: int, heigh
                 parts.append(" ")
                 pos += 1
             wbox = Box(max(0, w.x0), max(0, w.y0), max(0, w.x1), max(0, w.y1))
-            words.append(Word(w.text, wbox, w.conf, g.block, len(lines), pos, pos + len(w.text)))
+            words.append(Word(w.text, wbox, w.conf, g.block, len(lines), pos, pos + len(w.text),
+                              w.doubts))
             parts.append(w.text)
             pos += len(w.text)
         text = "".join(parts)[start:]

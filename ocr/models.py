@@ -53,6 +53,28 @@ class Box:
 
 
 @dataclass(frozen=True, slots=True)
+class CharDoubt:
+    """A character Tesseract wavered on, with the other readings it weighed (0-100 each).
+    Why kept: the tone on a hatted vowel (ổ read as ỗ or ô) is `vie`'s commonest slip on
+    real scans, and where the model itself hesitated is where the restorer may question a
+    mark at less cost; a word's single confidence cannot say which letter was in doubt."""
+
+    index: int  # where the character starts in the word's text
+    char: str
+    conf: float
+    alternatives: tuple[tuple[str, float], ...]
+
+    def __post_init__(self) -> None:
+        if self.index < 0 or not self.char:
+            raise ValueError(f"a doubt needs a character and a position: {self}")
+        if not self.alternatives:
+            raise ValueError("a doubt without alternatives")
+        for _, conf in ((self.char, self.conf), *self.alternatives):
+            if not 0.0 <= conf <= 100.0:
+                raise ValueError(f"confidence out of range: {conf}")
+
+
+@dataclass(frozen=True, slots=True)
 class Word:
     """One word as Tesseract read it. `conf` is 0-100; `start`/`end` locate it in its
     page's `text`, so later stages can map spans back to boxes."""
@@ -64,10 +86,15 @@ class Word:
     line: int  # index of the Line in OcrPage.lines
     start: int
     end: int
+    # None: not reported (the command, a text layer); (): Tesseract was sure of every letter
+    doubts: tuple[CharDoubt, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.text.split() != [self.text]:  # empty, or holds whitespace
             raise ValueError(f"a word is non-empty and has no spaces: {self.text!r}")
+        for d in self.doubts or ():
+            if self.text[d.index:d.index + len(d.char)] != d.char:
+                raise ValueError(f"doubt {d.char!r}@{d.index} is not in {self.text!r}")
         if not 0.0 <= self.conf <= 100.0:
             raise ValueError(f"confidence out of range: {self.conf}")
         if self.end - self.start != len(self.text):

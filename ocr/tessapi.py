@@ -25,7 +25,9 @@ from vnplans.exceptions import ExternalToolError, MissingDependencyError
 TSV_COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num",
                "left", "top", "width", "height", "conf", "text")
 _SONAMES = ("libtesseract.so.5", "libtesseract.so.4")
-_P, _S, _I = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int
+_P, _S, _I, _F = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_float
+_IP = ctypes.POINTER(ctypes.c_int)
+_RIL_WORD, _RIL_SYMBOL = 3, 4
 _SIGNATURES: dict[str, tuple[list, type | None]] = {
     "TessBaseAPICreate": ([], _P),
     "TessBaseAPIInit3": ([_P, _S, _S], _I),
@@ -39,7 +41,25 @@ _SIGNATURES: dict[str, tuple[list, type | None]] = {
     "TessBaseAPIClear": ([_P], None),
     "TessBaseAPIEnd": ([_P], None),
     "TessBaseAPIDelete": ([_P], None),
+    "TessBaseAPIGetIterator": ([_P], _P),
+    "TessResultIteratorGetPageIterator": ([_P], _P),
+    "TessResultIteratorNext": ([_P, _I], _I),
+    "TessResultIteratorGetUTF8Text": ([_P, _I], _P),
+    "TessResultIteratorGetChoiceIterator": ([_P], _P),
+    "TessResultIteratorDelete": ([_P], None),
+    "TessPageIteratorIsAtBeginningOf": ([_P, _I], _I),
+    "TessPageIteratorBoundingBox": ([_P, _I, _IP, _IP, _IP, _IP], _I),
+    "TessChoiceIteratorNext": ([_P], _I),
+    "TessChoiceIteratorGetUTF8Text": ([_P], _S),
+    "TessChoiceIteratorConfidence": ([_P], _F),
+    "TessChoiceIteratorDelete": ([_P], None),
 }
+CHOICE_FLOOR = 1.0  # alternatives under this confidence (0-100) are noise, not doubt
+
+# per word box (left, top, width, height): (index of the character in the word, the
+# character, its confidence, the alternatives Tesseract weighed with their confidences)
+Doubt = tuple[int, str, float, tuple[tuple[str, float], ...]]
+Choices = dict[tuple[int, int, int, int], tuple[Doubt, ...]]
 
 
 @lru_cache(maxsize=1)
@@ -81,36 +101,101 @@ class _Engine:
         # is for errors; the command's goes to a pipe that pytesseract drops
         lib.TessBaseAPISetVariable(self.handle, b"debug_file", os.devnull.encode())
 
-    def tsv(self, gray: np.ndarray, dpi: int, psm: int, sauvola: bool) -> str:
-        """Tesseract's TSV rows (no header) for a grey page."""
+    def read(self, gray: np.ndarray, dpi: int, psm: int, sauvola: bool) -> tuple[str, Choices]:
+        """Tesseract's TSV rows (no header) for a grey page, and its doubts per word."""
         lib, h = self.lib, self.handle
         page = np.ascontiguousarray(gray, dtype=np.uint8)
         if page.ndim != 2:
             raise ValueError(f"a grey page is 2-D, not of shape {page.shape}")
         if page.size == 0:  # the library would read past an empty buffer
-            return ""
+            return "", {}
         lib.TessBaseAPISetPageSegMode(h, psm)
         lib.TessBaseAPISetVariable(h, b"thresholding_method", b"2" if sauvola else b"0")
         lib.TessBaseAPISetVariable(h, b"user_defined_dpi", str(dpi).encode())
+        # the runner-up reading of each character; the text and confidences are unchanged
+        lib.TessBaseAPISetVariable(h, b"lstm_choice_mode", b"2")
         lib.TessBaseAPISetImage(h, page.ctypes.data, page.shape[1], page.shape[0], 1,
                                 page.strides[0])
         lib.TessBaseAPISetSourceResolution(h, dpi)
         try:
             if lib.TessBaseAPIRecognize(h, None) != 0:
                 raise ExternalToolError("tesseract failed to recognise the page")
-            text = lib.TessBaseAPIGetTsvText(h, 0)
-            if not text:
-                return ""
-            try:
-                return ctypes.string_at(text).decode("utf-8", errors="replace")
-            finally:
-                lib.TessDeleteText(text)
+            return self._tsv(), self._choices()
         finally:
             lib.TessBaseAPIClear(h)
+
+    def _tsv(self) -> str:
+        text = self.lib.TessBaseAPIGetTsvText(self.handle, 0)
+        if not text:
+            return ""
+        try:
+            return ctypes.string_at(text).decode("utf-8", errors="replace")
+        finally:
+            self.lib.TessDeleteText(text)
+
+    def _choices(self) -> Choices:
+        """Each word's doubtful characters, by the word's box (as the TSV gives it)."""
+        lib = self.lib
+        it = lib.TessBaseAPIGetIterator(self.handle)
+        if not it:
+            return {}
+        page_it = lib.TessResultIteratorGetPageIterator(it)
+        out: Choices = {}
+        box, index, doubts = (0, 0, 0, 0), 0, list[Doubt]()
+        try:
+            while True:
+                if lib.TessPageIteratorIsAtBeginningOf(page_it, _RIL_WORD):
+                    if doubts:
+                        out[box] = tuple(doubts)
+                    box, index, doubts = _word_box(lib, page_it), 0, []
+                char, conf, alternatives = _symbol(lib, it)
+                if alternatives:
+                    doubts.append((index, char, conf, alternatives))
+                index += len(char)
+                if not lib.TessResultIteratorNext(it, _RIL_SYMBOL):
+                    break
+        finally:
+            lib.TessResultIteratorDelete(it)
+        if doubts:
+            out[box] = tuple(doubts)
+        return out
 
     def close(self) -> None:
         self.lib.TessBaseAPIEnd(self.handle)
         self.lib.TessBaseAPIDelete(self.handle)
+
+
+def _word_box(lib: ctypes.CDLL, page_it: int) -> tuple[int, int, int, int]:
+    left, top, right, bottom = _I(), _I(), _I(), _I()
+    lib.TessPageIteratorBoundingBox(page_it, _RIL_WORD, left, top, right, bottom)
+    return left.value, top.value, right.value - left.value, bottom.value - top.value
+
+
+def _symbol(lib: ctypes.CDLL, it: int) -> tuple[str, float, tuple[tuple[str, float], ...]]:
+    """The symbol at the iterator, its confidence among the choices, and the other
+    choices above CHOICE_FLOOR, best first."""
+    raw = lib.TessResultIteratorGetUTF8Text(it, _RIL_SYMBOL)
+    if not raw:
+        return "", 0.0, ()
+    try:
+        char = ctypes.string_at(raw).decode("utf-8", errors="replace")
+    finally:
+        lib.TessDeleteText(raw)
+    seen: dict[str, float] = {}
+    choice = lib.TessResultIteratorGetChoiceIterator(it)
+    if choice:
+        try:
+            while True:
+                text = (lib.TessChoiceIteratorGetUTF8Text(choice) or b"").decode("utf-8", "replace")
+                conf = float(lib.TessChoiceIteratorConfidence(choice))
+                if text and conf >= CHOICE_FLOOR:
+                    seen[text] = max(conf, seen.get(text, 0.0))
+                if not lib.TessChoiceIteratorNext(choice):
+                    break
+        finally:
+            lib.TessChoiceIteratorDelete(choice)
+    own = seen.pop(char, 0.0)
+    return char, own, tuple(sorted(seen.items(), key=lambda kv: -kv[1]))
 
 
 _ENGINES: dict[tuple[int, int, str], _Engine] = {}  # (process, thread, language)
@@ -147,8 +232,13 @@ def _close_all() -> None:
 def image_data(gray: np.ndarray, lang: str, dpi: int, psm: int = 3,
                sauvola: bool = True) -> dict[str, list]:
     """The page's TSV as columns, as the command's TSV reads (`conf` a float, the
-    numbers ints, `text` a string)."""
-    return parse_tsv(_engine(lang).tsv(gray, dpi, psm, sauvola))
+    numbers ints, `text` a string), plus `choices`: per row, the word's doubtful
+    characters (index, character, alternatives), which the command's TSV cannot give."""
+    tsv, choices = _engine(lang).read(gray, dpi, psm, sauvola)
+    data = parse_tsv(tsv)
+    boxes = zip(data["left"], data["top"], data["width"], data["height"], strict=True)
+    data["choices"] = [choices.get(box, ()) for box in boxes]
+    return data
 
 
 def parse_tsv(tsv: str) -> dict[str, list]:

@@ -21,6 +21,7 @@ import numpy as np
 from vnplans.exceptions import ExternalToolError, MissingDependencyError
 
 from . import tessapi
+from .models import CharDoubt
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,7 @@ class RawWord:
     block: int
     par: int
     line: int
+    doubts: tuple[CharDoubt, ...] | None = None  # see ocr.models.Word
 
 
 @contextmanager
@@ -108,16 +110,33 @@ def read_words(gray: np.ndarray, lang: str, dpi: int, psm: int = 3,
         with _pgm(gray) as path:
             data = image_data(path, lang, dpi, psm, sauvola)
     words = []
-    for i, text in enumerate(data["text"]):
+    for i, printed in enumerate(data["text"]):
         conf = float(data["conf"][i])
-        text = clean_text(text)
+        text = clean_text(printed)
         if conf < 0 or not text or is_noise(text, conf):
             continue
         x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
         words.append(RawWord(text, x, y, x + w, y + h, max(0.0, min(100.0, conf)),
                              int(data["block_num"][i]), int(data["par_num"][i]),
-                             int(data["line_num"][i])))
+                             int(data["line_num"][i]), doubts(printed, text, data, i)))
     return words
+
+
+def doubts(printed: str, text: str, data: dict[str, list], row: int) -> tuple[CharDoubt, ...] | None:
+    """The row's doubtful characters, placed in the cleaned text (one that cleaning
+    moved or changed is dropped rather than misplaced); None when the read could not
+    report them (the command)."""
+    rows = data.get("choices")
+    if rows is None:
+        return None
+    shift = len(printed) - len(printed.lstrip())
+    out = []
+    for index, char, conf, alternatives in rows[row]:
+        at = index - shift
+        if at >= 0 and text[at:at + len(char)] == char:
+            out.append(CharDoubt(at, char, min(100.0, conf),
+                                 tuple((a, min(100.0, c)) for a, c in alternatives)))
+    return tuple(out)
 
 
 # Tesseract prints the slash of `1105/KH-ĐKT` as a fraction or division slash at times

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -45,8 +46,10 @@ def _command_tsv(gray: np.ndarray, sauvola: bool) -> dict[str, list]:
 @pytest.mark.parametrize("sauvola", [True, False])
 def test_in_process_reads_what_the_command_reads(gray: np.ndarray, sauvola: bool) -> None:
     ours = tessapi.image_data(gray, "vie", 300, 3, sauvola)
+    choices = ours.pop("choices")  # lstm_choice_mode adds doubts, and changes no reading
     assert ours == _command_tsv(gray, sauvola)
     assert any("KẾ" in t for t in ours["text"])
+    assert len(choices) == len(ours["text"]) and any(choices)
 
 
 @needs_library
@@ -60,9 +63,14 @@ def test_engine_is_reused_and_settings_do_not_leak(gray: np.ndarray) -> None:
 
 
 def test_command_fallback_reads_the_same_words(gray: np.ndarray, monkeypatch) -> None:
+    """The same words; only the engine can say which letters it doubted (the command's
+    words say None: not known, rather than () : sure of every letter)."""
     ours = read_words(gray, "vie", 300)
     monkeypatch.setattr(tessapi, "available", lambda: False)
-    assert read_words(gray, "vie", 300) == ours
+    theirs = read_words(gray, "vie", 300)
+    assert [replace(w, doubts=None) for w in ours] == theirs
+    assert all(w.doubts is None for w in theirs)
+    assert all(w.doubts is not None for w in ours) and any(w.doubts for w in ours)
 
 
 @pytest.mark.parametrize("tsv,texts,confs", [
