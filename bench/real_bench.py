@@ -8,13 +8,16 @@ it). Run alone: `python -m bench.real_bench` (slow: every scanned page is OCRed)
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from ingest import load
 from parser import parse
+from parser.models import Field, PlanRecord
 from samples.truth import cer
 from vnplans.pipeline import PipelineOptions, ocr_document, restore_pages
 
@@ -64,12 +67,65 @@ def _plain_tesseract(pdf: Path) -> str:
     return "\n".join(out)
 
 
-def one(pdf: Path, with_baseline: bool) -> str:
+_DESC = re.compile(r"^(?P<type>[^\d,;]+?) (?P<num>\d+)/(?P<sym>[^\s,;()]+)[\s,(].*?(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})")
+SURE = 0.8  # parser: a value under this confidence, or with a note, is flagged for a person
+
+
+def truths() -> dict[str, dict[str, str]]:
+    """Header fields of each scan from the manifest's hand-written description (`Tờ trình
+    01/TTr-UBND, UBND tỉnh Quảng Ngãi, 06/01/2025; ...`), kept apart from the documents."""
+    out: dict[str, dict[str, str]] = {}
+    manifest = EXTERNAL / "manifest.tsv"
+    if not manifest.exists():
+        return out
+    for row in manifest.read_text(encoding="utf-8").splitlines()[1:]:
+        cells = row.split("\t")
+        m = _DESC.match(cells[-1]) if len(cells) > 2 and cells[1] == "scan" else None
+        if m:
+            date = f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}"
+            out[cells[0]] = {"doc_type": m["type"].upper(), "number": m["num"],
+                             "symbol": m["sym"], "date": date}
+    return out
+
+
+def verdict(field: Field, truth: str) -> str:
+    """right, flagged (a person is told to check; a blank counts here when flagged), or
+    WRONG (a confident wrong value, which the issue forbids)."""
+    if field.value == truth:
+        return "right"
+    return "flagged" if field.confidence < SURE or field.note else "WRONG"
+
+
+def header_check(rows: list[tuple[str, PlanRecord]]) -> list[str]:
+    """Per field over the scans the manifest describes: right / flagged / confident wrong."""
+    known = truths()
+    tally: dict[str, Counter] = {f: Counter() for f in ("doc_type", "symbol", "number", "date")}
+    wrong = []
+    for name, rec in rows:
+        truth = known.get(name)
+        if truth is None:
+            continue
+        for f, counts in tally.items():
+            v = verdict(getattr(rec.header, f), truth[f])
+            counts[v] += 1
+            if v == "WRONG":
+                wrong.append(f"{name} {f}: {getattr(rec.header, f).value!r}, truth {truth[f]!r}")
+    n = sum(tally["doc_type"].values())
+    out = ["", f"Header fields of the {n} scans against the manifest's descriptions (kept apart; "
+           f"confident = confidence ≥ {SURE} and no note):", "",
+           "| field | right | flagged for a person | confident and wrong |", "|---|---|---|---|"]
+    out += [f"| {f} | {c['right']}/{n} | {c['flagged']} | **{c['WRONG']}** |" for f, c in tally.items()]
+    return out + [f"- confident and wrong: {w}" for w in wrong]
+
+
+def one(pdf: Path, with_baseline: bool, records: list[tuple[str, PlanRecord]] | None = None) -> str:
     t0 = time.perf_counter()
     doc = load(pdf)
     pages = list(ocr_document(doc, PipelineOptions()))  # as `vnplans run` does
     restored = list(restore_pages(pages, PipelineOptions()))  # as `vnplans run` does
     rec = parse(restored)
+    if records is not None:
+        records.append((f"{pdf.parent.name}/{pdf.name}", rec))
     secs = (time.perf_counter() - t0) / max(1, len(pages))
     read = [p for p in pages if p.text.strip()]  # a blank back page has no confidence to average
     conf = sum(p.mean_conf for p in read) / max(1, len(read))
@@ -96,12 +152,13 @@ def run(limit: int | None = None, only: str = "") -> str:
              "CER: whole text / from the document-type line on (the truth interleaves the two header columns; see `body`) / word-bag error (order-free; see `bag`).", "",
              "| file | pages | s/page | mean conf | header fields | type number/symbol | CER plain tesseract | CER vnplans OCR | CER after restoration |",
              "|---|---|---|---|---|---|---|---|---|"]
+    records: list[tuple[str, PlanRecord]] = []
     for pdf in pdfs:
         try:
-            lines.append(one(pdf, with_baseline=pdf.with_suffix(".gt.txt").exists()))
+            lines.append(one(pdf, pdf.with_suffix(".gt.txt").exists(), records))
         except Exception as exc:  # report, go on with the other files
             lines.append(f"| {pdf.name} | failed: {type(exc).__name__}: {exc} |")
-    return "\n".join(lines)
+    return "\n".join(lines + header_check(records))
 
 
 if __name__ == "__main__":
