@@ -18,7 +18,7 @@ from . import tessapi
 from .models import Cell, Table
 from .options import OcrOptions
 from .tables import Detection, Grid, GridCell
-from .tesseract import RawWord, check_lang, clean_text, doubts, image_data
+from .tesseract import RawWord, check_lang, clean_text, image_data, letter_doubts
 
 SHORT = 4  # a one-line crop less wide than 4 heights is short (a label, a word or two)
 SHORT_LINE = 0.3  # inches: a crop lower than this holds one line
@@ -188,7 +188,7 @@ def read_sheets(sheets: list[np.ndarray], options: OcrOptions,
         check_lang(options.lang)
         return [(k, word) for k, sheet in enumerate(sheets)
                 for _, word in _sheet_words(tessapi.image_data(sheet, options.lang, dpi, 6,
-                                                               options.sauvola), k)]
+                                                               options.sauvola, options.doubts), k)]
 
     from PIL import Image
 
@@ -219,7 +219,7 @@ def _sheet_words(data: dict[str, list], first: int) -> list[tuple[int, RawWord]]
         out.append((int(data["page_num"][i]) - 1 + first,
                     RawWord(text, x, y, x + w, y + h, min(100.0, conf), int(data["block_num"][i]),
                             int(data["par_num"][i]), int(data["line_num"][i]),
-                            doubts(printed, text, data, i))))
+                            letter_doubts(printed, text, data, i))))
     return out
 
 

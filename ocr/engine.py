@@ -111,11 +111,12 @@ def _read(gray: np.ndarray, dpi: int,
     """(words outside tables, tables read cell by cell, seconds spent on tables). The
     tables are blanked out of the full-page read; their cells are read apart (cells.py)."""
     if not options.tables:
-        return read_words(gray, options.lang, dpi, options.psm, options.sauvola), [], 0.0
+        return read_words(gray, options.lang, dpi, options.psm, options.sauvola, options.doubts), [], 0.0
     t0 = time.perf_counter()
     found = detect(gray)
     t_detect = time.perf_counter() - t0
-    words = read_words(blank_tables(gray, found), options.lang, dpi, options.psm, options.sauvola)
+    words = read_words(blank_tables(gray, found), options.lang, dpi, options.psm, options.sauvola,
+                       options.doubts)
     t1 = time.perf_counter()
     read = read_cells(gray, found, dpi, options)
     return words, read, t_detect + time.perf_counter() - t1

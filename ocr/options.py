@@ -25,6 +25,7 @@ class OcrOptions:
     columns: bool = True  # split the Decree-30 two-column header into blocks
     tables: bool = True
     decipher: bool = True  # a PDF layer of glyph numbers is read back with this page's OCR
+    doubts: bool = True  # Tesseract's per-letter doubts for restoration (in-process reads)
 
     def __post_init__(self) -> None:
         if not self.lang or any(c.isspace() for c in self.lang):

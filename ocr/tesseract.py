@@ -100,12 +100,12 @@ def clean_text(text: str) -> str:
 
 
 def read_words(gray: np.ndarray, lang: str, dpi: int, psm: int = 3,
-               sauvola: bool = True) -> list[RawWord]:
+               sauvola: bool = True, doubts: bool = True) -> list[RawWord]:
     """All words Tesseract finds, with boxes and confidences (−1 rows dropped). In
     process when libtesseract loads (see `tessapi`), else through the command."""
     if tessapi.available():
         check_lang(lang)
-        data = tessapi.image_data(gray, lang, dpi, psm, sauvola)
+        data = tessapi.image_data(gray, lang, dpi, psm, sauvola, doubts)
     else:
         with _pgm(gray) as path:
             data = image_data(path, lang, dpi, psm, sauvola)
@@ -118,11 +118,11 @@ def read_words(gray: np.ndarray, lang: str, dpi: int, psm: int = 3,
         x, y, w, h = (int(data[k][i]) for k in ("left", "top", "width", "height"))
         words.append(RawWord(text, x, y, x + w, y + h, max(0.0, min(100.0, conf)),
                              int(data["block_num"][i]), int(data["par_num"][i]),
-                             int(data["line_num"][i]), doubts(printed, text, data, i)))
+                             int(data["line_num"][i]), letter_doubts(printed, text, data, i)))
     return words
 
 
-def doubts(printed: str, text: str, data: dict[str, list], row: int) -> tuple[CharDoubt, ...] | None:
+def letter_doubts(printed: str, text: str, data: dict[str, list], row: int) -> tuple[CharDoubt, ...] | None:
     """The row's doubtful characters, placed in the cleaned text (one that cleaning
     moved or changed is dropped rather than misplaced); None when the read could not
     report them (the command)."""

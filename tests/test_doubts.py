@@ -110,3 +110,13 @@ def test_real_tesseract_reports_doubts_in_the_words() -> None:
     for w, d in doubted:
         assert w.text[d.index:d.index + len(d.char)] == d.char
         assert all(0 < c <= 100 and a != d.char for a, c in d.alternatives)
+
+
+@pytest.mark.skipif(not tessapi.available(), reason="libtesseract not loadable")
+def test_doubts_can_be_switched_off() -> None:
+    """`--no-doubts` (OcrOptions.doubts=False): no choice mode, words say None (unknown)."""
+    (page,) = render_lines(["vật liệu nổ công nghiệp"], Style("dejavu", 11, 200))
+    gray = np.asarray(page.image.convert("L"))
+    assert "choices" not in tessapi.image_data(gray, "vie", page.dpi, 3, True, False)
+    words = read_words(gray, "vie", page.dpi, doubts=False)
+    assert words and all(w.doubts is None for w in words)

@@ -69,6 +69,10 @@ def add_run(sub: Any, epilog: str) -> None:
                    "(default: the image's own, else 300)")
     p.add_argument("--no-restore", action="store_true",
                    help="keep OCR text as read (skip diacritics restoration)")
+    p.add_argument("--no-doubts", action="store_true",
+                   help="faster OCR (about 15 %% of Tesseract's time): do not collect the letters "
+                   "Tesseract hesitated over, which restoration weighs (measured: GP 2507 body "
+                   "CER after restoration 1.53 %% with them, 1.88 %% without)")
     p.add_argument("--restore-all", action="store_true",
                    help="restore text pages too when they already read as well-formed Vietnamese "
                    "with marks (by default only OCR output and unmarked or damaged text is restored)")
@@ -86,8 +90,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from vnplans.batch import BatchOptions, run_batch
 
     ocr = None
-    if args.dpi:
-        ocr = dataclasses.replace(_stage("ocr", "OcrOptions")(), dpi=args.dpi)
+    if args.dpi or args.no_doubts:
+        ocr = dataclasses.replace(_stage("ocr", "OcrOptions")(), dpi=args.dpi, doubts=not args.no_doubts)
     pipeline = PipelineOptions(ocr=ocr, restore=not args.no_restore, parse=not args.no_parse,
                                force_ocr=args.force_ocr, dpi=args.dpi, restore_all=args.restore_all,
                                model=_model(args))
@@ -133,6 +137,8 @@ STEP_HELP = {  # what each clean-up step of ocr.OcrOptions does, for --help
     "upscale": "enlarging pages under 200 dpi to 300 dpi",
     "columns": "splitting the two-column Decree 30 header into blocks",
     "tables": "table detection and cell-by-cell reading",
+    "doubts": "Tesseract's per-letter doubts (which tone it hesitated over), which restoration "
+              "weighs; costs about 15 %% of Tesseract's time",
 }
 
 
