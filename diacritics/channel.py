@@ -70,8 +70,13 @@ def _tone_slip(o: str, c: str) -> bool:
     """One hatted vowel printed with another tone (ổ read as ỗ, ô or ồ). Why apart: the
     tone sits on top of the hat, small and stacked, and Tesseract `vie` confuses these
     far more than any other mark (real scans GP 2507, TB 1894: nổ → nỗ/nô, thầu → thâu)."""
-    b = toneless(o)
-    return b == toneless(c) and b in _HATS
+    return same_tone_family(o, c, _HATS)
+
+
+def same_tone_family(a: str, b: str, bases: frozenset[str]) -> bool:
+    """`a` and `b` are one vowel of `bases` with different tones, or the same letter."""
+    base = toneless(a)
+    return base == toneless(b) and base in bases
 
 
 @lru_cache(maxsize=512)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from ocr.models import CharDoubt
 
-from .channel import toneless
+from .channel import same_tone_family
 
 DOUBT_BASE = 0.5  # any change of a printed character costs at least this
 DOUBT_SCALE = 1.0  # times ln(confidence of the printed reading / of the alternative)
@@ -54,8 +54,8 @@ def change_cost(core: str, cand: str, where: Where) -> float | None:
         own, alts = where[j]
         conf, extra = alts.get(c), 0.0
         if conf is None:  # not listed: another tone of a vowel whose tone it hesitated on
-            family = [v for a, v in alts.items() if _same_family(a, o)]
-            if not family or not _same_family(c, o):
+            family = [v for a, v in alts.items() if same_tone_family(a, o, _VOWELS)]
+            if not family or not same_tone_family(c, o, _VOWELS):
                 return None
             conf, extra = max(family), FAMILY_EXTRA
         total += DOUBT_BASE + extra + DOUBT_SCALE * max(0.0, math.log(own / conf))
@@ -70,8 +70,3 @@ def variants(core: str, where: Where) -> set[str]:
         for a in alts:
             out.add(core[:i] + (a.upper() if core[i].isupper() else a) + core[i + 1:])
     return out
-
-
-def _same_family(a: str, b: str) -> bool:
-    base = toneless(a)
-    return base == toneless(b) and base in _VOWELS
