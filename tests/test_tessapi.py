@@ -154,3 +154,27 @@ def test_empty_image_reads_nothing(shape: tuple[int, int]) -> None:
 def test_colour_array_is_refused() -> None:
     with pytest.raises(ValueError, match="2-D"):
         tessapi.image_data(np.zeros((20, 20, 3), np.uint8), "vie", 300)
+
+
+_LEPT_SLIP = """
+import ctypes, ctypes.util, sys
+from ocr import tessapi
+if sys.argv[1] == "engine":
+    assert tessapi.available()
+lept = ctypes.CDLL(ctypes.util.find_library("lept") or "liblept.so.5")
+lept.boxCreate.restype = ctypes.c_void_p
+lept.boxClipToRectangle.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
+lept.boxClipToRectangle(lept.boxCreate(100, 100, 10, 10), 50, 50)  # a box outside the page
+"""
+
+
+@needs_library
+@pytest.mark.parametrize(("load_engine", "quiet"), [(False, False), (True, True)])
+def test_leptonica_slips_do_not_reach_stderr(load_engine: bool, quiet: bool) -> None:
+    """Regression: Tesseract's layout analysis made Leptonica print "Error in
+    boxClipToRectangle: box outside rectangle" on our stderr (`make run`, sample 004)."""
+    import sys
+
+    err = subprocess.run([sys.executable, "-c", _LEPT_SLIP, "engine" if load_engine else "bare"],
+                         capture_output=True, text=True, check=True).stderr
+    assert ("boxClipToRectangle" not in err) is quiet
