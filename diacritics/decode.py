@@ -35,6 +35,7 @@ _SYMBOL_LETTERS = frozenset("¢€&@")
 PAIRS = True
 DOC_SURE = 0.3  # alternatives' probability a choice needs to enter the document cache
 FUZZY_PAIR = 7.0  # one letter edit beyond the learned rules, found through an intact partner
+FUZZY_DAMAGED = 2.0  # the same edit on a marked word that is no syllable (Nohị): surely damage
 WEAK = 9.5  # a token whose best candidate costs more than this (channel − unigram) is suspect
 SHAPE_KEEP = 4.0  # keeping a bare skeleton of a syllable (xuyen): a stripped word, not a foreign one
 VALID_RULES = 3.0
@@ -148,7 +149,7 @@ class Decoder:
             keep = self.costs.keep + (4.0 if _MIXED.match(core) else 0.0)
             if obs in idx:
                 keep += SHAPE_KEEP
-            cands.append(Cand(core, UNK, keep if cands else 0.0))
+            cands.append(Cand(core, UNK, keep if cands or _damaged_word(core) else 0.0))
         elif all(c.lm != low for c in cands):
             cands.append(Cand(core, low, 0.0))
         return tuple(cands)
@@ -206,7 +207,9 @@ class Decoder:
         for i, syls in extra.items():
             slots[i] = self._with(slots[i], syls)
         for i, syls in fuzzy.items():
-            slots[i] = self._with(slots[i], syls, FUZZY_PAIR * self.costs.rule_scale)
+            marked = _damaged_word(slots[i].original)
+            slots[i] = self._with(slots[i], syls, FUZZY_DAMAGED if marked else FUZZY_PAIR * self.costs.rule_scale,
+                                  marked)
         return slots
 
     def _weak(self, slot: Slot) -> bool:
@@ -216,6 +219,8 @@ class Decoder:
         core = slot.original
         if slot.kind != "word" or core.isupper() or self.costs.lost >= 1.0 and is_syllable(core):
             return False
+        if _damaged_word(core):
+            return True
         lm = self.model.lm
         lp1, cached = lm.logp1, lm._logp1
         return min(c.cost - (cached.get(c.lm) or lp1(c.lm)) for c in slot.cands) > WEAK
@@ -238,10 +243,13 @@ class Decoder:
                 if skel != damaged and dist(skel, damaged, score_cutoff=1) <= 1)
         return hit
 
-    def _with(self, slot: Slot, syls: set[str], edit: float = 0.0) -> Slot:
+    def _with(self, slot: Slot, syls: set[str], edit: float = 0.0, marked: bool = False) -> Slot:
+        """`slot` with candidates `syls` added at `edit` plus their marks' cost: each
+        mark counts as lost after an edit, unless the printed word kept its marks
+        (`marked`: then they are compared letter by letter)."""
         have = {c.lm for c in slot.cands}
         core = slot.original
-        add = [Cand(apply_case(core, s), s, edit + (self.costs.lost * _marks(s) if edit
+        add = [Cand(apply_case(core, s), s, edit + (self.costs.lost * _marks(s) if edit and not marked
                                                     else mark_cost(core, s, self.costs)))
                for s in sorted(syls - have)]
         add = [c for c in add if c.cost <= MAX_CHANNEL]
@@ -302,7 +310,7 @@ class Decoder:
                     return Slot(start, end, core, (Cand(fixed, UNK, 0.0),), "code")
             return Slot(start, end, core, (Cand(core, UNK, 0.0),), "passthrough")
         cands = self.candidates(core)
-        kind = "word" if len(cands) > 1 or cands[0].lm != UNK else "passthrough"
+        kind = "word" if len(cands) > 1 or cands[0].lm != UNK or _damaged_word(core) else "passthrough"
         return Slot(start, end, core, cands, kind)
 
     def decode(self, slots: list[Slot], context: tuple[str, str] = (BOS, BOS)
@@ -424,6 +432,13 @@ def damage_rate(text: str, index: dict[str, tuple[str, ...]], sample: int = 4000
 
 
 _WORD = re.compile(r"(?<!\S)[^\W\d_]+(?=[.,;:)]?(?:\s|$))")
+
+
+def _damaged_word(core: str) -> bool:
+    """A word with Vietnamese marks that is no syllable (`Nohị`, `quyê`): OCR damage to
+    repair, not a foreign word or an abbreviation to keep (those carry no marks)."""
+    return (1 < len(core) <= 7 and core.isalpha() and skeleton(core) != core.lower()
+            and not is_syllable(core))
 
 
 def _garbled(core: str) -> bool:

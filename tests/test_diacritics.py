@@ -156,6 +156,18 @@ def test_damage_beyond_rules_found_through_intact_partner() -> None:
     assert [(t.original, t.restored) for t in out.tokens][2] == ("by", "bộ")
 
 
+@pytest.mark.parametrize("line,fixed,index", [
+    # regression (GP 2507, vie OCR): a marked non-syllable had no candidate and passed through
+    ("Căn cứ Nohị định số 71/2018/NĐ-CP của Chính phủ;", "Nghị", 2),
+    ("theo Nohị quyết của Hội đồng nhân dân tỉnh", "Nghị", 1),
+    ("thực hiện Excel và Nohi trong năm", "Nohi", 4),  # no marks: maybe foreign, kept
+])
+def test_marked_non_syllables_repaired_through_partner(line: str, fixed: str, index: int) -> None:
+    page = text_page("x", 0, line, source="ocr")
+    tokens = restore_page(page).lines[0].tokens
+    assert tokens[index].restored == fixed
+
+
 @pytest.mark.parametrize("line,index,weak", [
     ("cac phong, by phan, don vi", 2, True),  # rare, unsure: a suspect
     ("cac phong, bo phan, don vi", 2, False),  # a common word as printed
