@@ -22,6 +22,7 @@ from .layer import decipher_pages
 from .layout import LineGroup, order_lines
 from .models import Box, Line, OcrPage, Table, Word
 from .options import OcrOptions
+from .specks import drop_specks
 from .tables import blank_tables, detect
 from .tesseract import RawWord, detect_rotation, read_words
 from .text import page_from_text, text_page
@@ -89,6 +90,8 @@ def ocr_image(image: np.ndarray, options: OcrOptions, dpi: int, doc_id: str = "0
             gray, words, read, t_more, turn = turned
             t_tables, steps = t_tables + t_more, steps + turn
     t2 = time.perf_counter()
+    words, specks = drop_specks(words, gray.shape[0])
+    steps += (f"specks:{specks}",) if specks else ()
     groups = order_lines(words, gray.shape[1], gray.shape[0], options.columns)
     groups, slots = insert_tables(groups, read)
     page = assemble(doc_id, index, groups, gray.shape[1], gray.shape[0], dpi, steps)
