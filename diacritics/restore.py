@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
-from ingest.orthography import marked_rate
+from ingest.orthography import is_syllable, marked_rate
 from ocr.models import CharDoubt, OcrPage, Word
 
 from .channel import MarkCosts
@@ -104,8 +105,13 @@ def _restore_line(decoder: Decoder, raw: str, ctx: tuple[str, str],
     parts: list[str] = []
     offsets: list[int] = []
     pos = 0
-    for slot, (k, alts) in zip(slots, best, strict=True):
+    case_slips = decoder.costs.slip is not None  # Vietnamese OCR
+    prev = "" if ctx == (BOS, BOS) else "."  # mid-sentence at the line's start: "."
+    for i, (slot, (k, alts)) in enumerate(zip(slots, best, strict=True)):
         text = slot.cands[k].text
+        if case_slips and slot.kind == "word":
+            text = case_slip(text, prev, slots[i + 1].original if i + 1 < len(slots) else "")
+        prev = text if slot.kind == "word" else ""
         parts.append(raw[pos:slot.start])
         offsets += range(pos, slot.start)
         parts.append(text)
@@ -117,6 +123,35 @@ def _restore_line(decoder: Decoder, raw: str, ctx: tuple[str, str],
     parts.append(raw[pos:])
     offsets += range(pos, len(raw) + 1)
     return RestoredLine(raw, "".join(parts), tuple(tokens), tuple(offsets)), ctx
+
+
+_SIZE_ONLY = frozenset("cosuvwxz")  # capital and small letter differ in size alone (ô, ơ, ư, ố: o, u)
+
+
+def case_slip(word: str, prev: str, nxt: str = "") -> str:
+    """`word` with the capitals Tesseract misread on letters whose capital is the small
+    letter drawn bigger (`CÔng`, `SỐ` in `doanh nghiệp SỐ: 53...` for `công`, `số`).
+    A syllable mixing cases is a slip wherever it stands; one in capitals is taken for a
+    slip only right after a word in small letters (`prev`, the word before; "." when
+    mid-sentence but its case is unknown) and not before another word in capitals
+    (`nxt`: a run of capitals is a name or a title). The first letter is lowered only after a small
+    word, and only size-only letters change: a capital with its own shape (`T`, `Đ`, `H`)
+    was printed as a capital."""
+    if word.islower() or len(word) < 2 or not is_syllable(word):
+        return word
+    tail_upper = any(c.isupper() for c in word[1:])
+    mixed = tail_upper and any(c.islower() for c in word)
+    # a run of capitals after a small word is a name or a title (ông VÕ VĂN A)
+    after_small = prev[:1].islower() and prev.isalpha() and not (len(nxt) > 1 and nxt.isupper())
+    if not (mixed or tail_upper and after_small):
+        return word
+    if not all(_base(c) in _SIZE_ONLY for c in word if c.isupper()):
+        return word
+    return "".join(c.lower() if c.isupper() and (i or after_small) else c for i, c in enumerate(word))
+
+
+def _base(ch: str) -> str:
+    return unicodedata.normalize("NFD", ch.lower())[0]
 
 
 def _span_map(start: int, end: int, n: int) -> list[int]:

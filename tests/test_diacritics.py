@@ -287,3 +287,26 @@ def test_marked_pages_do_not_cache() -> None:
     finally:
         Decoder.remember = original  # type: ignore[method-assign]
     assert seen[0].doc is None and seen[1].doc is not None
+
+
+@pytest.mark.parametrize("word,prev,nxt,fixed", [
+    ("SỐ", "nghiệp", "5300319526", "số"),  # regression (GP 2507): `doanh nghiệp SỐ:`
+    ("SỐ", "tư", "", "số"),  # regression (GP 2507): `Thông tư SỐ` at a line's end
+    ("CÔng", ".", "cụ", "Công"),  # mixed case is a slip anywhere; the first letter kept
+    ("CÔng", "và", "cụ", "công"),
+    ("SỐ", "Bộ", "", "SỐ"),  # after a capitalised word: a heading, as printed
+    ("VÕ", "ông", "VĂN", "VÕ"),  # a run of capitals: a name
+    ("CÔNG", "của", "", "CÔNG"),  # N, G have their own capital shape: printed so
+    ("UBND", "của", "", "UBND"),  # no syllable
+    ("Sở", "của", "", "Sở"),
+])
+def test_case_slips(word: str, prev: str, nxt: str, fixed: str) -> None:
+    from diacritics.restore import case_slip
+
+    assert case_slip(word, prev, nxt) == fixed
+
+
+def test_case_slips_only_on_ocr_pages() -> None:
+    line = "Giấy chứng nhận đăng ký doanh nghiệp SỐ: 5300319526 do Sở Tài chính cấp"
+    assert "nghiệp số: 53" in restore_page(text_page("x", 0, line, source="ocr")).text
+    assert restore_text(line) == line  # clean text: as printed
