@@ -149,7 +149,7 @@ class Decoder:
             keep = self.costs.keep + (4.0 if _MIXED.match(core) else 0.0)
             if obs in idx:
                 keep += SHAPE_KEEP
-            cands.append(Cand(core, UNK, keep if cands or _damaged_word(core) else 0.0))
+            cands.append(Cand(core, UNK, keep if cands or self._damaged(core) else 0.0))
         elif all(c.lm != low for c in cands):
             cands.append(Cand(core, low, 0.0))
         return tuple(cands)
@@ -207,7 +207,7 @@ class Decoder:
         for i, syls in extra.items():
             slots[i] = self._with(slots[i], syls)
         for i, syls in fuzzy.items():
-            marked = _damaged_word(slots[i].original)
+            marked = self._damaged(slots[i].original)
             slots[i] = self._with(slots[i], syls, FUZZY_DAMAGED if marked else FUZZY_PAIR * self.costs.rule_scale,
                                   marked)
         return slots
@@ -219,7 +219,7 @@ class Decoder:
         core = slot.original
         if slot.kind != "word" or core.isupper() or self.costs.lost >= 1.0 and is_syllable(core):
             return False
-        if _damaged_word(core):
+        if self._damaged(core):
             return True
         lm = self.model.lm
         lp1, cached = lm.logp1, lm._logp1
@@ -246,16 +246,28 @@ class Decoder:
     def _with(self, slot: Slot, syls: set[str], edit: float = 0.0, marked: bool = False) -> Slot:
         """`slot` with candidates `syls` added at `edit` plus their marks' cost: each
         mark counts as lost after an edit, unless the printed word kept its marks
-        (`marked`: then they are compared letter by letter)."""
+        (`marked`: then they are compared letter by letter, or, when a letter was
+        dropped or added, the marks gained or lost count, at least one)."""
         have = {c.lm for c in slot.cands}
         core = slot.original
-        add = [Cand(apply_case(core, s), s, edit + (self.costs.lost * _marks(s) if edit and not marked
-                                                    else mark_cost(core, s, self.costs)))
+        add = [Cand(apply_case(core, s), s, edit + self._marks_cost(core, s, bool(edit), marked))
                for s in sorted(syls - have)]
         add = [c for c in add if c.cost <= MAX_CHANNEL]
         if not add:
             return slot
         return Slot(slot.start, slot.end, core, slot.cands + tuple(add), slot.kind)
+
+    def _damaged(self, core: str) -> bool:
+        """A damaged Vietnamese word, on a page that kept its marks (on one that lost
+        them, `é` or `ô` is OCR without Vietnamese printing a symbol, not a mark)."""
+        return self.costs.lost >= 1.0 and _damaged_word(core)
+
+    def _marks_cost(self, core: str, syl: str, edited: bool, marked: bool) -> float:
+        if edited and not marked:
+            return self.costs.lost * _marks(syl)
+        if marked and len(core) != len(syl):  # regression: trƣởng (ƣ for ư) became trong
+            return self.costs.lost * max(1, abs(_marks(core.lower()) - _marks(syl)))
+        return mark_cost(core, syl, self.costs)
 
     def _doubted(self, slot: Slot, where: _doubts.Where) -> Slot:
         """Price candidates by Tesseract's hesitation: a change it weighed costs what
@@ -310,7 +322,7 @@ class Decoder:
                     return Slot(start, end, core, (Cand(fixed, UNK, 0.0),), "code")
             return Slot(start, end, core, (Cand(core, UNK, 0.0),), "passthrough")
         cands = self.candidates(core)
-        kind = "word" if len(cands) > 1 or cands[0].lm != UNK or _damaged_word(core) else "passthrough"
+        kind = "word" if len(cands) > 1 or cands[0].lm != UNK or self._damaged(core) else "passthrough"
         return Slot(start, end, core, cands, kind)
 
     def decode(self, slots: list[Slot], context: tuple[str, str] = (BOS, BOS)
