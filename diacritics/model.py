@@ -12,6 +12,7 @@ import gc
 import gzip
 import json
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -101,10 +102,24 @@ class Model:
         return cls.create(lm, rules, exclude)
 
 
-@lru_cache(maxsize=4)
+_LOADING = threading.Lock()
+
+
 def load(path: str = str(MODEL_PATH)) -> Model:
-    """The shipped model (or a trained one), loaded once per process."""
+    """The shipped model (or a trained one), loaded once per process, even when a
+    worker's warm-up thread and its first document ask at the same time."""
+    with _LOADING:
+        return _load(path)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> Model:
     return Model.read(Path(path))
+
+
+def forget() -> None:
+    """Drop loaded models (after `vnplans train` rewrote one)."""
+    _load.cache_clear()
 
 
 def load_model(path: str | Path) -> Model:

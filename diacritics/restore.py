@@ -21,7 +21,7 @@ from ocr.models import CharDoubt, OcrPage, Word
 from .channel import MarkCosts
 from .decode import Decoder, damage_rate, end_state
 from .lm import BOS, DocumentCache
-from .model import MODEL_PATH, Model, lm_from_texts, load, load_model
+from .model import MODEL_PATH, Model, forget, lm_from_texts, load, load_model
 from .models import RestoredLine, RestoredPage, RestoredToken
 
 T = TypeVar("T")
@@ -177,7 +177,7 @@ _DEFAULT: Restorer | None = None
 def _default() -> Restorer:
     global _DEFAULT
     if _DEFAULT is None:
-        _DEFAULT = Restorer()
+        _DEFAULT = Restorer()  # two threads may both build one: they share the loaded model
     return _DEFAULT
 
 
@@ -249,7 +249,7 @@ def train(corpus_dir: str | Path, model_path: str | Path = MODEL_PATH) -> Path:
     lm = lm_from_texts(texts, base.lm)
     out = Model.create(lm, base.rule_counts)
     out.save(Path(model_path))
-    load.cache_clear()
+    forget()
     global _DEFAULT
     _DEFAULT = None
     return Path(model_path)

@@ -362,3 +362,28 @@ def test_unreachable_scheduler_is_a_clear_error() -> None:
     with pytest.raises(SchedulerError, match="cannot reach the Dask scheduler") as info:
         connect("tcp://127.0.0.1:9", timeout="1s")
     assert info.value.exit_code == ExitCode.MISSING_DEPENDENCY
+
+
+def test_largest_files_go_first_copies_keep_their_order(tmp_path: Path) -> None:
+    from vnplans.batch import largest_first
+
+    sizes = {"a.txt": 10, "b.pdf": 5000, "c.png": 300, "d.txt": 300, "gone.txt": -1}
+    files = []
+    for name, size in sizes.items():
+        files.append(tmp_path / name)
+        if size >= 0:
+            files[-1].write_bytes(b"x" * size)
+    order = [f.name for f in largest_first(files)]
+    assert order == ["b.pdf", "c.png", "d.txt", "a.txt", "gone.txt"]
+
+
+def test_model_loads_once_when_asked_from_two_threads() -> None:
+    """The worker's warm-up thread and its first document may ask at the same time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from diacritics.model import forget, load
+
+    forget()
+    with ThreadPoolExecutor(2) as pool:
+        a, b = pool.map(lambda _: load(), range(2))
+    assert a is b and a.lm.tri

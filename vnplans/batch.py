@@ -185,7 +185,7 @@ def run_batch(paths: Iterable[str | Path], options: BatchOptions) -> BatchReport
         try:
             for err in errors:
                 run.record(_discovery_failure(err))
-            todo = _todo(run, files)
+            todo = _todo(run, largest_first(files))
             run.n_todo = len(files)
             if options.scheduler:
                 from vnplans.cluster import run_on_cluster
@@ -232,6 +232,20 @@ def _discovery_failure(err: BaseException) -> Entry:
         err = VnplansError(str(err), path=getattr(err, "filename", None))
     return Entry(err.path or "?", "failed", error_kind=err.kind,
                  error=" ".join(err.message.split()) or err.kind, exit_code=int(err.exit_code))
+
+
+def largest_first(files: list[Path]) -> list[Path]:
+    """Files in the order they are handed to workers: largest first, so the batch does not
+    end with one core idle while the other reads a long document found last (longest
+    processing time first). Same-size files keep their order, so of two copies the first
+    found is done and the other skipped. The report keeps the order files were found in."""
+    def size(f: Path) -> int:
+        try:
+            return f.stat().st_size
+        except OSError:  # reported when it is read
+            return 0
+
+    return sorted(files, key=size, reverse=True)
 
 
 def _todo(run: Run, files: list[Path]) -> Iterator[str]:

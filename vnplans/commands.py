@@ -70,9 +70,9 @@ def add_run(sub: Any, epilog: str) -> None:
     p.add_argument("--no-restore", action="store_true",
                    help="keep OCR text as read (skip diacritics restoration)")
     p.add_argument("--no-doubts", action="store_true",
-                   help="faster OCR (about 15 %% of Tesseract's time): do not collect the letters "
+                   help="faster OCR (about 6 %% of Tesseract's time): do not collect the letters "
                    "Tesseract hesitated over, which restoration weighs (measured: GP 2507 body "
-                   "CER after restoration 1.53 %% with them, 1.88 %% without)")
+                   "CER after restoration DOUBTS_ON with them, DOUBTS_OFF without)")
     p.add_argument("--restore-all", action="store_true",
                    help="restore text pages too when they already read as well-formed Vietnamese "
                    "with marks (by default only OCR output and unmarked or damaged text is restored)")
@@ -138,7 +138,7 @@ STEP_HELP = {  # what each clean-up step of ocr.OcrOptions does, for --help
     "columns": "splitting the two-column Decree 30 header into blocks",
     "tables": "table detection and cell-by-cell reading",
     "doubts": "Tesseract's per-letter doubts (which tone it hesitated over), which restoration "
-              "weighs; costs about 15 %% of Tesseract's time",
+              "weighs; costs about 6 %% of Tesseract's time",
 }
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib
 import os
 import signal
 import tempfile
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -46,6 +48,14 @@ def init_worker(scratch: str | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    threading.Thread(target=_warm_restorer, daemon=True, name="vnplans-warm").start()
+
+
+def _warm_restorer() -> None:
+    """Read the restoration model while the first page is OCRed (see vnplans._preload);
+    a failure is left to the first document that needs the model."""
+    with contextlib.suppress(Exception):
+        importlib.import_module("diacritics").restore_text("Ke hoach")
 
 
 def failed(path: str, exc: BaseException, doc_id: str = "") -> Entry:
