@@ -72,7 +72,7 @@ def add_run(sub: Any, epilog: str) -> None:
     p.add_argument("--no-doubts", action="store_true",
                    help="faster OCR (about 6 %% of Tesseract's time): do not collect the letters "
                    "Tesseract hesitated over, which restoration weighs (measured: GP 2507 body "
-                   "CER after restoration DOUBTS_ON with them, DOUBTS_OFF without)")
+                   "CER after restoration 0.99 %% with them, 1.23 %% without)")
     p.add_argument("--restore-all", action="store_true",
                    help="restore text pages too when they already read as well-formed Vietnamese "
                    "with marks (by default only OCR output and unmarked or damaged text is restored)")
