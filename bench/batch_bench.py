@@ -27,7 +27,7 @@ SHARED = ROOT.parent / "shared"
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 SCAN_PAGES = 16  # enough that process start-up (~1.5 s) is not a tenth of the run
 LONG_PDF_PAGES = 50
-REPEATS = 2  # scan runs per setting, the best one counted (for plain Tesseract alike)
+REPEATS = 3  # scan runs per setting, the best one counted (for plain Tesseract alike)
 STAGES = ("ingest", "ocr", "restore", "parse", "export")
 
 
