@@ -47,3 +47,11 @@ def test_specks_beside_specks_are_still_alone() -> None:
 def test_too_little_text_to_judge() -> None:
     words = [_w("Z1", 1714, 2610, conf=21), _w("Sở", 380, 2610)]
     assert drop_specks(words, PAGE_H) == (words, 0)
+
+
+def test_worn_page_left_alone() -> None:
+    """Regression (1999 archival scan): on a page where many words are unsure, unsure
+    words are its text, and dropping them lost real words (`đến`, `Lần`)."""
+    worn = [_w("đến", 1500, 2600 + 46 * k, conf=30) for k in range(4)]
+    kept, n = drop_specks([*_recipients(), *worn], PAGE_H)
+    assert n == 0 and len(kept) == 36
