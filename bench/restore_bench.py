@@ -13,6 +13,7 @@ import time
 from rapidfuzz.distance import Levenshtein
 
 from diacritics.build import SHARED
+from diacritics.decode import damaged_word
 from diacritics.lexicon import fold_tone_placement
 from diacritics.restore import Restorer
 from ingest.orthography import strip_marks
@@ -48,11 +49,11 @@ def accuracy(ref: str, hyp: str) -> float:
 
 def _unchanged(clean: str, restored: str) -> float:
     """Share of a clean text's syllables restoration left as they were; font artefacts
-    (marked words that are no syllable) are not counted (see _artefact)."""
+    (marked words that are no syllable) are not counted (diacritics.decode.damaged_word)."""
     c, r = tokens(clean), tokens(restored)
     if len(c) != len(r):
         return 1 - ser(clean, restored)
-    pairs = [(a, b) for a, b in zip(c, r, strict=True) if not _artefact(a)]
+    pairs = [(a, b) for a, b in zip(c, r, strict=True) if not damaged_word(a)]
     return sum(a == b for a, b in pairs) / max(1, len(pairs))
 
 
@@ -219,16 +220,8 @@ def _kept(truth: str, hyp: str, fixed: str) -> float:
     t, h, f = tokens(truth), tokens(hyp), tokens(fixed)
     if len(h) != len(f):
         return float("nan")
-    right = [i for i, op in enumerate(_aligned(h, t)) if op and not _artefact(h[i])]
+    right = [i for i, op in enumerate(_aligned(h, t)) if op and not damaged_word(h[i])]
     return sum(h[i] == f[i] for i in right) / max(1, len(right))
-
-
-def _artefact(token: str) -> bool:
-    from diacritics.lexicon import skeleton
-    from ingest.orthography import is_syllable
-
-    word = token.strip(".,;:!?()[]\"'“”‘’")
-    return word.isalpha() and skeleton(word) != word.lower() and not is_syllable(word)
 
 
 def _aligned(h: list[str], t: list[str]) -> list[bool]:

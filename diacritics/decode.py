@@ -260,7 +260,7 @@ class Decoder:
     def _damaged(self, core: str) -> bool:
         """A damaged Vietnamese word, on a page that kept its marks (on one that lost
         them, `é` or `ô` is OCR without Vietnamese printing a symbol, not a mark)."""
-        return self.costs.lost >= 1.0 and _damaged_word(core)
+        return self.costs.lost >= 1.0 and damaged_word(core)
 
     def _marks_cost(self, core: str, syl: str, edited: bool, marked: bool) -> float:
         if edited and not marked:
@@ -446,7 +446,7 @@ def damage_rate(text: str, index: dict[str, tuple[str, ...]], sample: int = 4000
 _WORD = re.compile(r"(?<!\S)[^\W\d_]+(?=[.,;:)]?(?:\s|$))")
 
 
-def _damaged_word(core: str) -> bool:
+def damaged_word(core: str) -> bool:
     """A word with Vietnamese marks that is no syllable (`Nohị`, `quyê`): OCR damage to
     repair, not a foreign word or an abbreviation to keep (those carry no marks)."""
     return (1 < len(core) <= 7 and core.isalpha() and skeleton(core) != core.lower()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +19,7 @@ from ocr.models import CharDoubt, OcrPage, Word
 
 from .channel import MarkCosts
 from .decode import Decoder, damage_rate, end_state
+from .lexicon import skeleton
 from .lm import BOS, DocumentCache
 from .model import MODEL_PATH, Model, forget, lm_from_texts, load, load_model
 from .models import RestoredLine, RestoredPage, RestoredToken
@@ -125,7 +125,7 @@ def _restore_line(decoder: Decoder, raw: str, ctx: tuple[str, str],
     return RestoredLine(raw, "".join(parts), tuple(tokens), tuple(offsets)), ctx
 
 
-_SIZE_ONLY = frozenset("cosuvwxz")  # capital and small letter differ in size alone (ô, ơ, ư, ố: o, u)
+_SIZE_ONLY = frozenset("cosuvwxz")  # capital and small letter differ in size alone (skeletons)
 
 
 def case_slip(word: str, prev: str, nxt: str = "") -> str:
@@ -134,9 +134,9 @@ def case_slip(word: str, prev: str, nxt: str = "") -> str:
     A syllable mixing cases is a slip wherever it stands; one in capitals is taken for a
     slip only right after a word in small letters (`prev`, the word before; "." when
     mid-sentence but its case is unknown) and not before another word in capitals
-    (`nxt`: a run of capitals is a name or a title). The first letter is lowered only after a small
-    word, and only size-only letters change: a capital with its own shape (`T`, `Đ`, `H`)
-    was printed as a capital."""
+    (`nxt`: a run of capitals is a name or a title). The first letter is lowered only
+    after a small word, and only size-only letters change (ô, ơ, ư, ố count as o, u): a
+    capital with its own shape (`T`, `Đ`, `H`) was printed as a capital."""
     if word.islower() or len(word) < 2 or not is_syllable(word):
         return word
     tail_upper = any(c.isupper() for c in word[1:])
@@ -145,13 +145,9 @@ def case_slip(word: str, prev: str, nxt: str = "") -> str:
     after_small = prev[:1].islower() and prev.isalpha() and not (len(nxt) > 1 and nxt.isupper())
     if not (mixed or tail_upper and after_small):
         return word
-    if not all(_base(c) in _SIZE_ONLY for c in word if c.isupper()):
+    if not all(skeleton(c) in _SIZE_ONLY for c in word if c.isupper()):
         return word
     return "".join(c.lower() if c.isupper() and (i or after_small) else c for i, c in enumerate(word))
-
-
-def _base(ch: str) -> str:
-    return unicodedata.normalize("NFD", ch.lower())[0]
 
 
 def _span_map(start: int, end: int, n: int) -> list[int]:

@@ -6,19 +6,20 @@ of a Decree-30 page comes out as short junk "words" (`Á`, `Z1`, `(s4`, `—`, a
 about 20 characters of junk in the body). What tells them from text is where they stand
 and how they look: alone on their line, far from any other word, and unlike text
 (Tesseract unsure of them, much smaller than the page's letters, or no letter or digit
-at all). A page where many words are unsure is a worn scan, not a clean page with
-a signature (the 1999 archival scan: 26-45 % on three pages, whose unsure words are what
-a reader has of the text); it is left alone. So is the header zone: a number written by hand on a printed form
-stands there, alone in its blank, and must reach the parser to be flagged.
+at all). A page where many words are unsure is a worn scan, not a clean page with a
+signature (the 1999 archival scan: 26-45 % on three pages, whose unsure words are what a
+reader has of the text); it is left alone. So is the header zone: a number written by
+hand on a printed form stands there, alone in its blank, and must reach the parser to be
+flagged.
 """
 
 from __future__ import annotations
 
 from statistics import median
 
+from .layout import HEADER_ZONE  # handwritten fields live in the top third
 from .tesseract import RawWord
 
-HEADER_ZONE = 0.35  # as layout.HEADER_ZONE: handwritten fields live in the top third
 ALONE = 3.0  # text heights of empty paper on both sides on its line: a word stands alone
 UNSURE = 50.0  # Tesseract's confidence under which a lone word is taken for a mark
 SMALL = 0.45  # of the page's median word height: smaller than any printed letter
@@ -31,13 +32,13 @@ def drop_specks(words: list[RawWord], page_height: int) -> tuple[list[RawWord], 
     sure = [w.y1 - w.y0 for w in body if w.conf >= 80 and any(c.isalpha() for c in w.text)]
     if len(sure) < 5:  # too little text to know what text looks like here
         return words, 0
-    height = median(sure)
-    suspects = [w for w in body if _unlike_text(w, height)]
     unsure = [w for w in body if w.conf < UNSURE and any(c.isalnum() for c in w.text)]
     if len(unsure) > BAD_PAGE * len(body):  # a worn page: unsure words are its text
         return words, 0
-    text = [w for w in words if not _unlike_text(w, height)]  # a speck beside a speck: still alone
-    specks = {id(w) for w in suspects if _alone(w, text, height)}
+    height = median(sure)
+    unlike = {id(w) for w in words if _unlike_text(w, height)}
+    text = [w for w in words if id(w) not in unlike]  # a speck beside a speck: still alone
+    specks = {id(w) for w in body if id(w) in unlike and _alone(w, text, height)}
     return [w for w in words if id(w) not in specks], len(specks)
 
 
