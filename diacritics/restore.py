@@ -23,6 +23,7 @@ from .lexicon import skeleton
 from .lm import BOS, DocumentCache
 from .model import MODEL_PATH, Model, forget, lm_from_texts, load, load_model
 from .models import RestoredLine, RestoredPage, RestoredToken
+from .symbols import time_marks
 
 T = TypeVar("T")
 DOC_CACHE = True  # each call remembers its own word pairs (see DocumentCache)
@@ -122,7 +123,10 @@ def _restore_line(decoder: Decoder, raw: str, ctx: tuple[str, str],
                                     min(1.0, max(0.0, conf)), slot.kind, tuple(alts)))  # type: ignore[arg-type]
     parts.append(raw[pos:])
     offsets += range(pos, len(raw) + 1)
-    return RestoredLine(raw, "".join(parts), tuple(tokens), tuple(offsets)), ctx
+    text = "".join(parts)
+    if case_slips:  # one character for one: the offsets hold
+        text = time_marks(text)
+    return RestoredLine(raw, text, tuple(tokens), tuple(offsets)), ctx
 
 
 _SIZE_ONLY = frozenset("cosuvwxz")  # capital and small letter differ in size alone (skeletons)

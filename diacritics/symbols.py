@@ -32,3 +32,36 @@ def repair_symbol(token: str) -> str:
     if not any(sep in token for sep in "/-"):
         return token
     return _SEGMENT.sub(lambda m: SEGMENT_FIXES.get(m.group(), m.group()), token)
+
+
+# a clock time as Decree-30 texts write it (`10h00’`) with its minute mark misread: OCR
+# prints the small raised ’ as °, ” or " (and ? before more words); None keeps the mark
+_TIME_MARK = re.compile(r"(?<![\w/.,])(\d{1,2}h\d{2})([°”\"?])(?=([\s,.;:)]|$))")
+_OPENERS = {"”": "“", '"': '"'}
+
+
+def time_marks(line: str) -> str:
+    """`lúc 10h00°,` → `lúc 10h00’,`. The replacement is one character for one, so offsets
+    into the line stay as they are. Left as printed: a closing quote whose opening one
+    stands earlier on the line (`“từ 7h00 đến 18h30”`), and a question mark ending a
+    sentence (one that more words in small letters follow is a misread mark)."""
+    if not any(m in line for m in "°”\"?"):
+        return line
+
+    def fix(m: re.Match[str]) -> str:
+        mark, rest = m.group(2), line[m.end():].lstrip()
+        if mark == "?" and not (rest[:1].islower() or rest[:1].isdigit()):
+            return m.group()
+        opener = _OPENERS.get(mark)
+        if opener and _open_quote(line[:m.start()], opener, mark):
+            return m.group()
+        return m.group(1) + "’"
+
+    return _TIME_MARK.sub(fix, line)
+
+
+def _open_quote(before: str, opener: str, closer: str) -> bool:
+    """An opening quote before this point that no closing one matches yet."""
+    if opener == closer:
+        return before.count(opener) % 2 == 1
+    return before.count(opener) > before.count(closer)

@@ -311,3 +311,28 @@ def test_case_slips_only_on_ocr_pages() -> None:
     line = "Giấy chứng nhận đăng ký doanh nghiệp SỐ: 5300319526 do Sở Tài chính cấp"
     assert "nghiệp số: 53" in restore_page(text_page("x", 0, line, source="ocr")).text
     assert restore_text(line) == line  # clean text: as printed
+
+
+@pytest.mark.parametrize(("line", "fixed"), [
+    ("mìn hồi 11h00” ngày 12/3/2026", "mìn hồi 11h00’ ngày 12/3/2026"),  # ” for the minute mark
+    ("bắt đầu lúc 10h00°, kết thúc", "bắt đầu lúc 10h00’, kết thúc"),
+    ("kiểm tra: 13h30? ngày 07/7/2026", "kiểm tra: 13h30’ ngày 07/7/2026"),
+    ("đến 18h30\".", "đến 18h30’."),
+    ("họp lúc 8h00? Ông A trả lời", "họp lúc 8h00? Ông A trả lời"),  # a question ends there
+    ("“từ 7h00 đến 18h30”.", "“từ 7h00 đến 18h30”."),  # the quote closes
+    ("giá 3.12h00°", "giá 3.12h00°"),  # no clock time
+    ("nhiệt độ 30°C", "nhiệt độ 30°C"),
+])
+def test_time_marks(line: str, fixed: str) -> None:
+    from diacritics.symbols import time_marks
+
+    assert time_marks(line) == fixed
+    assert len(time_marks(line)) == len(line)  # offsets hold
+
+
+def test_time_marks_only_on_ocr_pages() -> None:
+    line = "Thời gian nổ mìn: từ 10h00° đến 11h00” hằng ngày"
+    page = restore_page(text_page("x", 0, line, source="ocr"))
+    assert "10h00’ đến 11h00’" in page.text
+    assert len(page.offsets) == len(page.text) + 1  # one for one: the map still covers the line
+    assert restore_text(line) == line  # clean text: as printed
