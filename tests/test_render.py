@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samples.degrade import CONDITIONS, degrade
+from samples.degrade import CONDITIONS, degrade, low_dpi_scan
 from samples.render import RenderedPage, Style, render_document, render_lines, render_table
 from samples.table import find_table, parse_table
 from samples.truth import cer, wer
@@ -154,6 +154,16 @@ def test_degrade_deterministic(doc_pages: list[RenderedPage], condition: str) ->
     if condition in ("degraded", "phone_photo", "seal"):
         c = degrade(page, condition, seed=6)
         assert not np.array_equal(np.asarray(a.image), np.asarray(c.image))
+
+
+@pytest.mark.parametrize("dpi", [120, 150])
+def test_low_dpi_scan(doc_pages: list[RenderedPage], dpi: int) -> None:
+    page = doc_pages[0]
+    a, b = low_dpi_scan(page, dpi, seed=1), low_dpi_scan(page, dpi, seed=1)
+    assert a.dpi == dpi and a.truth == page.truth
+    assert a.image.width == page.image.width * dpi // page.dpi and a.image.mode == "L"
+    assert np.array_equal(np.asarray(a.image), np.asarray(b.image))  # deterministic per seed
+    assert not np.array_equal(np.asarray(a.image), np.asarray(low_dpi_scan(page, dpi, seed=2).image))
 
 
 def test_unknown_condition(doc_pages: list[RenderedPage]) -> None:
