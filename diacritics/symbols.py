@@ -35,8 +35,8 @@ def repair_symbol(token: str) -> str:
 
 
 # a clock time as Decree-30 texts write it (`10h00’`) with its minute mark misread: OCR
-# prints the small raised ’ as °, ” or " (and ? before more words); None keeps the mark
-_TIME_MARK = re.compile(r"(?<![\w/.,])(\d{1,2}h\d{2})([°”\"?])(?=([\s,.;:)]|$))")
+# prints the small raised ’ as °, ” or " (and ? before more words)
+_TIME_MARK = re.compile(r"(?<![\w/.,])(\d{1,2}h\d{2})([°”\"?])(?=[\s,.;:)]|$)")
 _OPENERS = {"”": "“", '"': '"'}
 
 

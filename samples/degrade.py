@@ -138,9 +138,9 @@ def seal(page: RenderedPage, rng: np.random.Generator) -> RenderedPage:
 
 def low_dpi_scan(page: RenderedPage, dpi: int = 120, seed: int = 0) -> RenderedPage:
     """An office scan at low resolution: slight blur, resampled to `dpi`, sensor noise,
-    strong JPEG. Why apart from CONDITIONS: this is the page on which Tesseract `vie`
-    starts to misread the tones over hats (at 120 DPI about 4 in 10 hỏi over a hat came
-    out as sắc), so restoration benchmarks use it, not the OCR ones."""
+    strong JPEG. Why apart from CONDITIONS: on such pages Tesseract `vie` starts to
+    misread the tones over hats (hỏi read as sắc), the slips restoration has to undo, so
+    the restoration benchmark uses it; the OCR benchmarks keep their conditions."""
     rng = np.random.default_rng(seed)
     img = page.image.convert("L")
     a = _blur(np.asarray(img, dtype=np.float32), 0.7)
