@@ -106,11 +106,11 @@ def _restore_line(decoder: Decoder, raw: str, ctx: tuple[str, str],
     parts: list[str] = []
     offsets: list[int] = []
     pos = 0
-    case_slips = decoder.costs.slip is not None  # Vietnamese OCR
-    prev = "" if ctx == (BOS, BOS) else "."  # mid-sentence at the line's start: "."
+    vie_ocr = decoder.costs.slip is not None
+    prev = ""  # the line's first word: its case is judged on its own
     for i, (slot, (k, alts)) in enumerate(zip(slots, best, strict=True)):
         text = slot.cands[k].text
-        if case_slips and slot.kind == "word":
+        if vie_ocr and slot.kind == "word":
             text = case_slip(text, prev, slots[i + 1].original if i + 1 < len(slots) else "")
         prev = text if slot.kind == "word" else ""
         parts.append(raw[pos:slot.start])
@@ -124,7 +124,7 @@ def _restore_line(decoder: Decoder, raw: str, ctx: tuple[str, str],
     parts.append(raw[pos:])
     offsets += range(pos, len(raw) + 1)
     text = "".join(parts)
-    if case_slips:  # one character for one: the offsets hold
+    if vie_ocr:  # one character for one: the offsets hold
         text = time_marks(text)
     return RestoredLine(raw, text, tuple(tokens), tuple(offsets)), ctx
 
@@ -136,8 +136,8 @@ def case_slip(word: str, prev: str, nxt: str = "") -> str:
     """`word` with the capitals Tesseract misread on letters whose capital is the small
     letter drawn bigger (`CÔng`, `SỐ` in `doanh nghiệp SỐ: 53...` for `công`, `số`).
     A syllable mixing cases is a slip wherever it stands; one in capitals is taken for a
-    slip only right after a word in small letters (`prev`, the word before; "." when
-    mid-sentence but its case is unknown) and not before another word in capitals
+    slip only right after a word in small letters (`prev`, the word before on the line)
+    and not before another word in capitals
     (`nxt`: a run of capitals is a name or a title). The first letter is lowered only
     after a small word, and only size-only letters change (ô, ơ, ư, ố count as o, u): a
     capital with its own shape (`T`, `Đ`, `H`) was printed as a capital."""
