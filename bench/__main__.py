@@ -14,7 +14,7 @@ import time
 import traceback
 from pathlib import Path
 
-MODULES = ("ocr_bench", "restore_bench", "parse_bench", "table_bench", "batch_bench", "real_bench")
+MODULES = ("ocr_bench", "restore_bench", "parse_bench", "duty_bench", "table_bench", "batch_bench", "real_bench")
 
 
 def _run_one(name: str) -> str:

@@ -20,7 +20,7 @@ from vnplans.exceptions import OutputError
 
 from .models import DocumentResult
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 DOCS_DIR = "documents"
 
 

@@ -44,8 +44,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     "audiences": _schema(("doc_id", S), ("seq", INT), ("name", S), ("section", S), ("page", INT),
                          ("start", INT), ("end", INT)),
     "responsibilities": _schema(("doc_id", S), ("seq", INT), ("unit", S), ("role", S),
-                                ("source", S), ("cadence", S), ("timing", S), ("task_group", S),
-                                ("tasks", S), ("page", INT), ("start", INT), ("end", INT)),
+                                ("source", S), ("task", S), ("person", S), ("deadline", S),
+                                ("cadence", S), ("section", S), ("task_group", S), ("page", INT), ("start", INT), ("end", INT)),
     "sections": _schema(("doc_id", S), ("seq", INT), ("number", S), ("title", S), ("level", INT),
                         ("parent", INT), ("page", INT), ("start", INT), ("end", INT)),
     "tokens": _schema(("doc_id", S), ("seq", INT), ("page", INT), ("line", INT), ("start", INT),
@@ -105,8 +105,9 @@ def document_rows(doc: dict) -> dict[str, list[dict]]:
     for r in rec.get("responsibilities", []):
         page, start, end = _span(r["span"])
         rows["responsibilities"].append({"doc_id": did, "unit": r["unit"], "role": r["role"], "source": r["source"],
-                                         "cadence": r.get("cadence"), "timing": r.get("timing"),
-                                         "task_group": r.get("group"), "tasks": " | ".join(r["tasks"]) or None,
+                                         "task": r["task"] or None, "person": r.get("person"),
+                                         "deadline": r.get("deadline"), "cadence": r.get("cadence"),
+                                         "section": r.get("section"), "task_group": r.get("group"),
                                          "page": page, "start": start, "end": end})
     for k, s in enumerate(rec.get("sections", [])):
         page, start, end = _span(s["span"])

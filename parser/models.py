@@ -14,7 +14,7 @@ from ocr.models import Box
 
 ActRole = Literal["basis", "content"]
 RespRole = Literal["lead", "support", "all"]
-RespSource = Literal["section", "table"]
+RespSource = Literal["section", "prose", "table"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,14 +134,26 @@ class Audience:
 
 @dataclass(frozen=True, slots=True)
 class Responsibility:
+    """One unit's part in one task: who (unit, or the role of a named person), as what
+    (lead: does it; support: a named partner; all: a collective that must do it), what
+    (the task as printed, restored), by when (deadline, cadence), and where it was read
+    (source, outline path, evidence span). A unit with several tasks has one entry per
+    task; the partners of a task each have a support entry with the same task."""
+
     unit: str
     role: RespRole
     source: RespSource
-    tasks: tuple[str, ...]
+    task: str
     span: Span
-    cadence: str | None = None  # "định kỳ hằng quý", "6 tháng", ...
-    timing: str | None = None  # from task tables
+    person: str | None = None
+    deadline: str | None = None  # "trước ngày 15/12/2025", "Quý II/2026"
+    cadence: str | None = None  # "định kỳ 6 tháng", "hằng năm", "thường xuyên"
+    section: str = ""  # outline path of the item, e.g. "IV.2"
     group: str | None = None  # task-table group row
+
+    def __post_init__(self) -> None:
+        if not self.unit.strip():
+            raise ValueError("a responsibility names its unit")
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from diacritics.models import RestoredPage
 
 from .acts import extract_acts, extract_unnumbered
+from .assign import read_assignments
 from .doc import Doc
-from .duties import parse_audiences, parse_responsibilities
+from .duties import parse_audiences
 from .header import parse_header
 from .models import Header, PlanRecord, Responsibility
 from .outline import parse_outline, section_locator
@@ -29,7 +31,8 @@ def parse(pages: Sequence[RestoredPage]) -> PlanRecord:
     cited = {m.span.start for a in acts for m in a.mentions}
     unnumbered = extract_unnumbered(doc, cited)
     audiences = parse_audiences(doc, sections, locate)
-    duties = _with_tables(parse_responsibilities(doc, sections), pages)
+    tasking = (header.doc_type.value or "").upper() in TASKING_TYPES
+    duties = _with_tables(read_assignments(doc, sections, locate, _body(doc), tasking), pages)
     warnings = _warnings(header)
     return PlanRecord(doc_id, header, tuple(sections), tuple(acts), tuple(unnumbered),
                       tuple(relations), tuple(audiences), tuple(duties), warnings)
@@ -46,6 +49,17 @@ def _with_tables(prose: list[Responsibility], pages: Sequence[RestoredPage]) -> 
     kept = [r for r in prose
             if not any(p == r.span.page and a <= r.span.start < b for p, a, b in areas)]
     return kept + duties
+
+
+# types whose body is a list of orders (every sentence led by a unit and a duty verb counts)
+TASKING_TYPES = ("CÔNG VĂN", "CHỈ THỊ", "THÔNG BÁO", "KẾ HOẠCH", "QUYẾT ĐỊNH", "CÔNG ĐIỆN")
+
+
+def _body(doc: Doc) -> tuple[int, int]:
+    """Where duties may be assigned: after the header's title (the first `Căn cứ`, `Kính
+    gửi` or outline heading), to the end (annexes hold task tables too)."""
+    m = re.search(r"^\s*(?:can cu|kinh gui|thuc hien|[ivx]{1,4}\.|1\.)", doc.folded, re.M)
+    return (m.start() if m else 0), len(doc.text)
 
 
 def _warnings(header: Header) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from ocr.models import Cell, OcrPage, Table
 from .doc import Doc, clean, fold
 from .duties import unit_name
 from .models import Responsibility, RespRole, Span
+from .when import cadence, deadline
 
 # column roles by their title words (folded); the first role that matches a title wins, so
 # "Đơn vị chủ trì thực hiện" is the lead column and "Thời gian thực hiện" the timing one
@@ -33,6 +34,7 @@ _ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("timing", ("thoi gian", "thoi han", "hoan thanh", "tien do")),
     ("task", ("noi dung", "cong viec", "nhiem vu", "hoat dong")),
     ("unit", ("don vi thuc hien", "co quan thuc hien", "trach nhiem", "don vi")),
+    ("person", ("nguoi thuc hien", "nguoi phu trach", "can bo thuc hien", "ho va ten", "ho ten")),
 )
 _NUMBER = re.compile(r"^\s*(s\s*t\s*t|t\s*t|so\s+tt|so\s+thu\s+tu)\s*$")
 _GROUP_LABEL = re.compile(r"^\s*([IVXL]{1,5}|[A-Z])\s*[.)]?\s*$")
@@ -70,11 +72,13 @@ def column_roles(titles: Sequence[str]) -> dict[str, int]:
             roles.setdefault("no", k)
             continue
         role = next((r for r, words in _ROLES
-                     if any(w in f if r == "unit" else _like(w, f) for w in words)), None)
+                     if any(w in f if r in ("unit", "person") else _like(w, f) for w in words)), None)
         if role is not None:
             roles.setdefault(role, k)
     if "lead" not in roles and "unit" in roles:
         roles["lead"] = roles["unit"]
+    if "lead" not in roles and "person" in roles:
+        roles["lead"] = roles["person"]
     return roles
 
 
@@ -146,6 +150,17 @@ def unit_spans(cell: CellText) -> list[tuple[int, int]]:
     for (_, a), (b, _) in zip(edges, edges[1:], strict=False):
         a, b = _trim(text, a, b)
         if sum(c.isalpha() for c in text[a:b]) >= 2:
+            out.append((a, b))
+    return out
+
+
+def _lines(cell: CellText) -> list[tuple[int, int]]:
+    """A cell of people's names: one name a printed line (or between commas)."""
+    edges = sorted(set(cell.line_starts) | {m.end() for m in re.finditer(r"[,;]\s*", cell.text)} | {0})
+    out = []
+    for a, b in zip(edges, [*edges[1:], len(cell.text)], strict=True):
+        a, b = _trim(cell.text, a, b)
+        if sum(c.isalpha() for c in cell.text[a:b]) >= 2:
             out.append((a, b))
     return out
 
@@ -301,12 +316,14 @@ class _Reader:
         task = " ".join(filter(None, (self._text(p, row, "task") for _, p, row in t.parts)))
         timing = next(filter(None, (self._text(p, row, "timing") for _, p, row in t.parts)), None)
         out = []
+        people = self.roles.get("person") == self.roles.get("lead")
         for k, page, row in t.parts:
             for role, ct, a, b in self._units(page, row):
                 unit = unit_name(ct.text[a:b])
                 span = self._span(k, ct.where[a], ct.where[b - 1] + 1)
-                out.append(Responsibility(unit[:1].upper() + unit[1:], role, "table",
-                                          (task,) if task else (), span, timing=timing,
+                out.append(Responsibility(unit[:1].upper() + unit[1:], role, "table", task,
+                                          span, person=unit if people and role == "lead" else None,
+                                          deadline=_deadline(timing), cadence=_cadence(timing),
                                           group=t.group))
         return out
 
@@ -317,8 +334,9 @@ class _Reader:
             cell = row.cells.get(self.roles.get(role, -1))
             if cell is not None and cell.text.strip():
                 ct = cell_text(page, cell)
-                out += [("lead" if role == "lead" else "support", ct, a, b)
-                        for a, b in unit_spans(ct)]
+                spans = _lines(ct) if role == "lead" and self.roles.get("person") == self.roles["lead"] \
+                    else unit_spans(ct)
+                out += [("lead" if role == "lead" else "support", ct, a, b) for a, b in spans]
         return out
 
     def _text(self, page: RestoredPage, row: _Row, role: str) -> str:
@@ -327,6 +345,17 @@ class _Reader:
 
     def _span(self, k: int, start: int, end: int) -> Span:
         return self.doc.span(self.doc.starts[k] + start, self.doc.starts[k] + end)
+
+
+def _deadline(timing: str | None) -> str | None:
+    """A timing cell is a deadline unless it only states a cadence (`Hằng năm`)."""
+    if not timing:
+        return None
+    return deadline(timing) or (None if cadence(timing) else timing)
+
+
+def _cadence(timing: str | None) -> str | None:
+    return cadence(timing) if timing else None
 
 
 def _continued(pages: Sequence[RestoredPage], k: int, n_cols: int,
@@ -370,10 +399,10 @@ def read_tables(pages: Sequence[RestoredPage]) -> tuple[list[Responsibility],
         for table in before:
             reader.table(k, page, table)
             areas += _area(page, table)
-    seen: set[tuple[str, str, tuple[str, ...]]] = set()
+    seen: set[tuple[str, str, str]] = set()
     out = []
     for r in reader.duties():
-        key = (" ".join(re.findall(r"\w+", fold(r.unit))), r.role, r.tasks)
+        key = (" ".join(re.findall(r"\w+", fold(r.unit))), r.role, r.task)
         if key not in seen:
             seen.add(key)
             out.append(r)

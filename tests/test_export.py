@@ -77,7 +77,7 @@ def test_schema_rejects_bad_document(out: Path) -> None:
 def test_parquet_schemas(out: Path, name: str) -> None:
     table = pq.read_table(out / "tables" / f"{name}.parquet")
     assert table.schema.equals(SCHEMAS[name], check_metadata=False)
-    assert table.schema.metadata[b"vnplans_schema_version"] == b"1"
+    assert table.schema.metadata[b"vnplans_schema_version"] == b"2"
 
 
 def test_dates_are_dates_and_keys_join(out: Path) -> None:

@@ -38,7 +38,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
      {"no": 0, "task": 1, "lead": 2, "support": 3, "timing": 4}),
     (["TT", "Nhiệm vụ", "Đơn vị thực hiện", "Thời hạn"],  # no chủ trì: the units' column leads
      {"no": 0, "task": 1, "lead": 2, "unit": 2, "timing": 3}),
-    (["STT", "Họ và tên", "Chức vụ"], {"no": 0}),
+    (["STT", "Họ và tên", "Chức vụ"], {"no": 0, "person": 1, "lead": 1}),  # people, no tasks
 ])
 def test_column_roles(titles: list[str], expected: dict[str, int]) -> None:
     assert column_roles(titles) == expected
@@ -112,7 +112,7 @@ def test_004_lead_unit_per_row(seed_004: tuple[str, RestoredPage]) -> None:
     leads: dict[str, set[str]] = {}
     for r in table_responsibilities([seed_004[1]]):
         if r.role == "lead":
-            leads.setdefault(r.tasks[0], set()).add(r.unit)
+            leads.setdefault(r.task, set()).add(r.unit)
     assert list(leads.values()) == expected
 
 
@@ -136,7 +136,7 @@ def test_004_leads_across_page_breaks(seed_004: tuple[str, RestoredPage], starts
     leads: dict[str, set[str]] = {}
     for r in rec.responsibilities:
         if r.source == "table":
-            leads.setdefault(r.tasks[0], set()).update([r.unit] if r.role == "lead" else [])
+            leads.setdefault(r.task, set()).update([r.unit] if r.role == "lead" else [])
     assert list(leads.values()) == expected
 
 
@@ -144,7 +144,7 @@ def test_004_provenance_group_timing(seed_004: tuple[str, RestoredPage]) -> None
     text, page = seed_004
     duties = table_responsibilities([page])
     for r in duties:
-        assert r.source == "table" and r.timing == "Thường xuyên" and r.group
+        assert r.source == "table" and (r.deadline or r.cadence) == "Thường xuyên" and r.group
         assert _norm(text[r.span.start:r.span.end]) == _norm(r.unit)
         assert (r.span.raw_start, r.span.raw_end) == (r.span.start, r.span.end)
     groups = list(dict.fromkeys(r.group for r in duties))
@@ -233,7 +233,7 @@ def test_ocr_table_continued_on_next_page() -> None:
          (3, 1, "UBND các xã, phường"), (4, 1, "Hằng tháng")],
     ], 5)
     duties = table_responsibilities([passthrough(first), passthrough(second)])
-    got = [(r.unit, r.role, r.span.page, r.timing, r.group) for r in duties]
+    got = [(r.unit, r.role, r.span.page, (r.deadline or r.cadence), r.group) for r in duties]
     assert got == [
         ("Sở Nông nghiệp và Môi trường", "lead", 0, "Quý II", "Quản lý khoáng sản"),
         ("Sở Tài chính", "support", 0, "Quý II", "Quản lý khoáng sản"),
@@ -302,7 +302,7 @@ Sở Xây dựng | Quý II/2026 |
 def test_piped_table_units() -> None:
     """A Word table saved a row per line (cells between bars) reads like any other."""
     duties = table_responsibilities([passthrough(text_page("0" * 64, 0, PIPED))])
-    assert [(r.unit, r.role, r.timing) for r in duties] == [
+    assert [(r.unit, r.role, (r.deadline or r.cadence)) for r in duties] == [
         ("Sở Nông nghiệp và Môi trường", "lead", "Quý II/2026"),
         ("Sở Tài chính", "support", "Quý II/2026"),
         ("Sở Xây dựng", "support", "Quý II/2026"),
@@ -366,7 +366,7 @@ def test_row_broken_by_a_page_break() -> None:
         [(0, 1, "2"), (1, 1, "Kiểm tra"), (2, 1, "Thanh tra tỉnh")],
     ], 5)
     duties = table_responsibilities([passthrough(first), passthrough(second)])
-    got = [(r.unit, r.role, r.span.page, r.tasks, r.timing) for r in duties]
+    got = [(r.unit, r.role, r.span.page, (r.task,), (r.deadline or r.cadence)) for r in duties]
     whole = ("Rà soát quy hoạch và báo cáo kết quả",)
     assert got == [("Sở Xây dựng", "lead", 0, whole, "Quý II"),
                    ("Sở Tài chính", "support", 0, whole, "Quý II"),
@@ -402,7 +402,7 @@ Các phòng triển khai."""
 def test_flattened_table_continued_after_a_form_feed() -> None:
     """A text file breaks its pages inside the table: the next page has rows, no header."""
     rec = parse_text(BROKEN_TEXT)
-    got = [(r.unit, r.role, r.span.page, r.tasks[0], r.timing) for r in rec.responsibilities]
+    got = [(r.unit, r.role, r.span.page, r.task, (r.deadline or r.cadence)) for r in rec.responsibilities]
     assert got == [
         ("Văn phòng Sở", "lead", 0, "Xây dựng kế hoạch kiểm tra", "Quý I"),
         ("Thanh tra Sở", "support", 0, "Xây dựng kế hoạch kiểm tra", "Quý I"),
@@ -432,7 +432,7 @@ def test_header_of_two_rows() -> None:
          (4, 1, "Quý I")],
     ], 5)
     duties = table_responsibilities([passthrough(page)])
-    assert [(r.unit, r.role, r.timing) for r in duties] == [
+    assert [(r.unit, r.role, (r.deadline or r.cadence)) for r in duties] == [
         ("Văn phòng Sở", "lead", "Quý I"), ("Thanh tra Sở", "support", "Quý I")]
 
 

@@ -1,0 +1,325 @@
+"""Who must do what, with whom, by when: assignments read from a document's prose.
+
+Forms (each seen across agencies, not in one document):
+- a unit titling an item, its tasks after it (`4. Sở Nông nghiệp và Môi trường:` then
+  `- Chủ trì, phối hợp với Thuế tỉnh ... triển khai ...`): each bullet or paragraph is a
+  task of the unit (lead; all for a collective), each partner a support of that task;
+- a unit as the subject of a duty (`Sở X chủ trì ...`, `Các sở, ban, ngành ... có trách
+  nhiệm ...`, `Chủ tịch UBND các xã chịu trách nhiệm ...`), or after an assigning word
+  (`giao Sở X ...`, `đề nghị Ủy ban MTTQ tỉnh phối hợp ...`, `UBND tỉnh yêu cầu ...`);
+- a person with a role (`Ông X - Trưởng đoàn: Phụ trách chung ...`).
+Inside a duties part (`Tổ chức thực hiện`, `Trách nhiệm ...`, `Phân công ...`) every
+sentence led by a unit is a duty; elsewhere only sentences with an assigning word or a
+duty verb are, so a report's narrative (`Sở đã phối hợp ...`) or a preamble (`Sở Công
+Thương xây dựng Kế hoạch ...`) gives none.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .doc import Doc, clean, fold
+from .models import Responsibility, RespRole, RespSource, Section
+from .units import Unit, find_units
+from .vocab import ASSIGN_INTRO, SUPPORT_INTRO
+from .when import cadence, deadline
+
+DUTY_PART = re.compile(
+    r"^(?:to chuc (?:thuc hien|trien khai)|trach nhiem(?: cua| thuc hien| cac)?|phan cong"
+    r"|giai phap va phan cong|nhiem vu (?:cua|cu the)|de nghi|kien nghi|de xuat|"
+    r"thanh phan|phan cong nhiem vu|trach nhiem thi hanh|hieu luc va trach nhiem|"
+    r"(?:cac |mot so )?nhiem vu(?:,| va)? giai phap|che do (?:thong tin,? )?bao cao)")
+_INTRO = re.compile(r"(?:^|(?<=[\s,;:(]))(?:" + "|".join(sorted(map(re.escape, ASSIGN_INTRO), key=len, reverse=True))
+                    + r")\s*:?\s*$")
+_INTRO_START = re.compile(r"^(?:" + "|".join(sorted(map(re.escape, ASSIGN_INTRO), key=len, reverse=True)) + r")\b")
+_SUPPORT = re.compile(r"(?:" + "|".join(sorted(map(re.escape, SUPPORT_INTRO), key=len, reverse=True))
+                      + r")\s*$")
+# a duty verb right after a subject outside duties parts (the subject must do it)
+_DUTY = re.compile(r"^(?:\(\w+\)\s*)?(?:co trach nhiem|chiu trach nhiem|chu tri|la (?:co quan )?dau moi|"
+                   r"lam dau moi|la co quan (?:thuong truc|chu tri)|phoi hop|khan truong|chu dong|"
+                   r"can cu|tiep tuc|nghiem tuc|co nhiem vu|tham muu|to chuc thuc hien|"
+                   r"thuc hien|trien khai|theo doi|huong dan|bao cao)\b")
+_PAST = re.compile(r"^(?:da|dang|vua|nhan duoc|ban hanh|xay dung ke hoach|co van ban|de nghi)\b")
+_BULLET = re.compile(r"^\s*(?:[-+•*–]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\s*\)|[IVX]{1,4}\s*\.)\s*")
+_SEP = re.compile(r"^[\s,;:và]*$")
+_SUPPORT_FIRST = re.compile(r"^phoi hop\b(?!\s*,\s*(?:trien khai|thuc hien|to chuc))")
+_PREAMBLE = re.compile(r"^\s*(?:can cu|xet|theo de nghi)\b")
+_COORDINATES = re.compile(r"^(?:chu dong\s+|tich cuc\s+|tiep tuc\s+)?phoi hop\b")
+# parts that state aims, not duties: a unit leading a sentence there is no assignment
+NON_DUTY_PART = re.compile(r"^(?:muc dich|yeu cau|muc tieu|quan diem|can cu|tinh hinh|ket qua|danh gia|"
+                           r"thuc trang|co so)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Para:
+    """A logical paragraph (wrapped lines joined): [start, end) in the joined text."""
+
+    start: int
+    end: int
+    body: int  # where its text starts after a bullet or outline number
+
+
+def paragraphs(doc: Doc, a: int, b: int) -> list[_Para]:
+    """Paragraphs of doc.text[a:b]: a line opens one when it starts with a bullet or a
+    number, or when the line before ended a sentence."""
+    out: list[_Para] = []
+    for la, lb, line in doc.lines():
+        if lb <= a or la >= b or not line.strip():
+            continue
+        m = _BULLET.match(line)
+        opens = m is not None or not out or re.search(r"[.:;!?]\s*$", doc.text[out[-1].start:out[-1].end]) \
+            or line[:1].isupper() and doc.text[out[-1].end - 1:out[-1].end] in ".:;"
+        if opens or line.lstrip()[:1] == "\f":
+            out.append(_Para(la, lb, la + (m.end() if m else len(line) - len(line.lstrip()))))
+        else:
+            out[-1] = _Para(out[-1].start, lb, out[-1].body)
+    return out
+
+
+class _Reader:
+    """Reads one document's assignments (the unit mentions found once for the whole text)."""
+
+    def __init__(self, doc: Doc, sections: list[Section], locate: Callable[[int], str]) -> None:
+        self.doc, self.sections, self.locate = doc, sections, locate
+        self.units = find_units(doc.text)
+        self.starts = [u.start for u in self.units]
+        self.out: list[Responsibility] = []
+
+    def within(self, a: int, b: int) -> list[Unit]:
+        i = bisect.bisect_left(self.starts, a)
+        j = bisect.bisect_left(self.starts, b)
+        return [u for u in self.units[i:j] if u.end <= b]
+
+    def leading(self, a: int, b: int) -> tuple[list[Unit], int]:
+        """Units at the start of [a, b) (after an assigning word), joined by commas,
+        semicolons or `và`, and where the text after them starts."""
+        f = self.doc.folded
+        cands = self.within(a, b)
+        subjects: list[Unit] = []
+        pos = a
+        for u in cands:
+            gap = f[pos:u.start]
+            if not subjects and (_SEP.match(gap) or _INTRO.search(gap) and len(gap) < 80):
+                subjects, pos = [u], u.end
+            elif subjects and _SEP.match(gap.replace(" va ", " ")):
+                subjects.append(u)
+                pos = u.end
+            else:
+                break
+        return subjects, pos
+
+    def add(self, unit: Unit, role: RespRole, source: RespSource, task: str, a: int, b: int,
+            pos: int) -> None:
+        name = unit.text[:1].upper() + unit.text[1:]
+        self.out.append(Responsibility(
+            name, role, source, task, self.doc.span(a, b), unit.person, deadline(task),
+            cadence(task), self.locate(pos)))
+
+    def clause(self, a: int, b: int, heads: list[Unit], source: RespSource, strict: bool,
+               intro_only: bool = False) -> None:
+        """One bullet or sentence: its subjects (or the item's units) and partners."""
+        f = self.doc.folded
+        subjects, pos = self.leading(a, b)
+        rest = f[pos:b].lstrip(" ,:-–")
+        if heads and subjects and f[a:subjects[0].start].strip(" -+*"):
+            subjects = []  # inside a unit's item only a unit opening the bullet is a subject
+        if subjects and _INTRO_START.match(rest) and not heads:
+            subjects = []  # `UBND tỉnh yêu cầu các Sở ...`: the issuer asks, the Sở do
+        intro = self._intro(a, b) if not subjects and not heads else None
+        if intro is not None:
+            subjects, pos = intro
+            rest = f[pos:b].lstrip(" ,:-–")
+        introduced = intro is not None or (bool(subjects) and _INTRO.search(f[a:subjects[0].start]) is not None)
+        if subjects and (_PAST.match(rest) or (strict and not introduced
+                                               and (intro_only or not _DUTY.match(rest)))):
+            return
+        if not subjects:
+            subjects = heads
+            pos = a
+        if not subjects:  # no doer named: the partners of the task still are
+            task = clean(self.doc.text[a:b])
+            for u in self.partners(a, b) if not strict else ():
+                self.add(u, "support", source, task, u.start, u.end, a)
+            return
+        task = clean(self.doc.text[pos:b].lstrip(" ,:-–"))
+        if len(task) < 4:
+            return
+        own: RespRole = "support" if _SUPPORT_FIRST.match(rest) and "chu tri" not in rest[:40] else "lead"
+        for u in subjects:
+            role: RespRole = own if own == "support" or not u.collective else "all"
+            self.add(u, role, source, task, u.start if u.end <= b and u.start >= a else a,
+                     u.end if u.end <= b and u.start >= a else b, a)
+        if subjects is not heads and _COORDINATES.match(rest):
+            return  # `X phối hợp với Y`: Y leads that work, it is no partner of X's
+        for u in self.partners(pos, b, subjects is heads):
+            if all(u.start != s.start for s in subjects):
+                self.add(u, "support", source, task, u.start, u.end, a)
+
+    def _intro(self, a: int, b: int) -> tuple[list[Unit], int] | None:
+        """Units right after an assigning word inside the clause (`UBND tỉnh giao Sở X`)."""
+        f = self.doc.folded
+        for u in self.within(a, b):
+            gap = f[a:u.start]
+            if _INTRO.search(gap):
+                subjects, pos = self.leading(u.start, b)
+                return subjects, pos
+        return None
+
+    def partners(self, a: int, b: int, heads: bool = True) -> list[Unit]:
+        """Units named right after `phối hợp (với)`, `cùng với`, `với sự phối hợp của`."""
+        f = self.doc.folded
+        out: list[Unit] = []
+        units = self.within(a, b)
+        k = 0
+        while k < len(units):
+            u = units[k]
+            cue = _SUPPORT.search(f[max(a, u.start - 40):u.start])
+            if cue and not heads and re.search(r"chu dong\s*$", f[max(a, u.start - 60):max(a, u.start - 40) + cue.start()]):
+                k += 1  # `chủ động phối hợp với Y`: Y leads the work, the subject helps
+                continue
+            if cue:
+                out.append(u)
+                pos = u.end
+                k += 1
+                while k < len(units) and _SEP.match(f[pos:units[k].start].replace(" va ", " ")):
+                    out.append(units[k])
+                    pos = units[k].end
+                    k += 1
+                continue
+            k += 1
+        return out
+
+
+def heading_units(reader: _Reader, s: Section, a: int) -> tuple[list[Unit], int]:
+    """The units an item's title consists of (`2. Sở Nông nghiệp và Môi trường`,
+    `1. Giám đốc các Sở ...; Chủ tịch UBND các xã:`), and where its own text starts
+    (after a colon: `4.1. Ông X - Trưởng đoàn: Phụ trách chung`)."""
+    f = reader.doc.folded
+    end = a + len(reader.doc.text[a:].split("\n", 1)[0])
+    subjects, pos = reader.leading(a + _skip_number(reader.doc.text[a:end]), end)
+    tail = f[pos:end].strip(" .")
+    if subjects and (not tail or tail.startswith(":")):
+        return subjects, (pos + f[pos:end].index(":") + 1) if ":" in f[pos:end] else end
+    return [], a
+
+
+def _skip_number(line: str) -> int:
+    m = _BULLET.match(line)
+    return m.end() if m else 0
+
+
+def _sentences(doc: Doc, a: int, b: int) -> list[tuple[int, int]]:
+    """Sentences of [a, b): cut at `. ` before a capital and at semicolons."""
+    out, pos = [], a
+    for m in re.finditer(r"(?<=[^\s.]{2})[.;!?]\s+(?=[A-ZĐÀ-Ỹ\-+])|;\s*", doc.text[a:b]):
+        out.append((pos, a + m.start() + 1))
+        pos = a + m.end()
+    out.append((pos, b))
+    return [(x, y) for x, y in out if y - x > 3]
+
+
+def read_assignments(doc: Doc, sections: list[Section], locate: Callable[[int], str],
+                     body: tuple[int, int], tasking: bool) -> list[Responsibility]:
+    """Assignments of the document's body [start, end): duties parts item by item, the
+    rest sentence by sentence. `tasking` (a Công văn, Chỉ thị, Thông báo ...): every
+    sentence led by a unit before a duty verb is one."""
+    reader = _Reader(doc, sections, locate)
+    parts = duty_parts(doc, sections, body)
+    aims = [p for p in _parts(doc, sections, body, NON_DUTY_PART)]
+    skip = recipients(doc)
+    for para in paragraphs(doc, *body):
+        if any(a <= para.start < b for a, b in skip) or doc.text[para.body:para.body + 1] == "(":
+            continue
+        part = next((p for p in parts if p[0] <= para.start < p[1]), None)
+        if part is not None:
+            heads = _heads(reader, sections, para.start, part)
+            title_units, after = heading_units(reader, _section_at(doc, sections, para.start), para.start) \
+                if _is_item(doc, sections, para.start) else ([], para.start)
+            if title_units:
+                if after < para.end:
+                    reader.clause(after, para.end, title_units, "section", False)
+                continue
+            reader.clause(para.body, para.end, heads, "section", False)
+        elif not _PREAMBLE.match(doc.folded[para.body:para.body + 20]):
+            aim = any(p[0] <= para.start < p[1] for p in aims)
+            for a, b in _sentences(doc, para.body, para.end):
+                reader.clause(a, b, [], "prose", True, intro_only=aim or not tasking)
+    return _dedup(reader.out)
+
+
+def recipients(doc: Doc) -> list[tuple[int, int]]:
+    """[start, end) of each `Nơi nhận:` block (its bullets and blank lines): recipients
+    are addressed, not assigned."""
+    out = []
+    for m in re.finditer(r"^\s*noi nhan\s*:?", doc.folded, re.M):
+        end = m.end()
+        for line in re.finditer(r"\n([^\n]*)", doc.folded[m.end():]):
+            if line.group(1).strip() and not line.group(1).lstrip().startswith(("-", "+", "•")):
+                break
+            end = m.end() + line.end()
+        out.append((m.start(), end))
+    return out
+
+
+def duty_parts(doc: Doc, sections: list[Section], body: tuple[int, int]) -> list[tuple[int, int]]:
+    """[start, end) of each part whose title names duties, to the next heading of its level."""
+    return _parts(doc, sections, body, DUTY_PART)
+
+
+def _parts(doc: Doc, sections: list[Section], body: tuple[int, int], title: re.Pattern) -> list[tuple[int, int]]:
+    out = []
+    for i, s in enumerate(sections):
+        if title.match(fold(s.title)):
+            a = _abs(doc, s)
+            nxt = next((t for t in sections[i + 1:] if t.level <= s.level), None)
+            out.append((a, min(body[1], _abs(doc, nxt) if nxt else body[1])))
+    return out
+
+
+def _abs(doc: Doc, s: Section) -> int:
+    k = next((i for i, p in enumerate(doc.pages) if p.index == s.span.page), 0)
+    return doc.starts[k] + s.span.start
+
+
+def _is_item(doc: Doc, sections: list[Section], pos: int) -> bool:
+    return any(_abs(doc, s) == pos for s in sections)
+
+
+def _section_at(doc: Doc, sections: list[Section], pos: int) -> Section:
+    return next(s for s in sections if _abs(doc, s) == pos)
+
+
+def _heads(reader: _Reader, sections: list[Section], pos: int, part: tuple[int, int]) -> list[Unit]:
+    """The units titling the innermost item around pos inside a duties part."""
+    doc = reader.doc
+    before = [s for s in sections if part[0] < _abs(doc, s) < pos]
+    for s in reversed(before):
+        units, _ = heading_units(reader, s, _abs(doc, s))
+        if units:
+            return units
+        if s.level <= 2:
+            break
+    return []
+
+
+def _words(unit: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(unit)))
+
+
+def _dedup(items: list[Responsibility]) -> list[Responsibility]:
+    """The same unit in the same role for the same task once; a partner already given
+    the duty as a collective (`phối hợp với các phòng, đơn vị` beside `Các phòng, đơn vị
+    thuộc Sở`, all) is not listed again as a support."""
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    collective = {_words(r.unit) for r in items if r.role == "all"}
+    for r in items:
+        key = (_words(r.unit), r.role, r.task)
+        covered = r.role == "support" and any(c.startswith(key[0]) and c != key[0] for c in collective)
+        if key not in seen and not covered:
+            seen.add(key)
+            out.append(r)
+    return out

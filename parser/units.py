@@ -1,0 +1,377 @@
+"""Administrative bodies, officials, collectives and named people in a text, by grammar.
+
+Why grammar and not a list of units: every province, ministry and commune names its
+bodies differently, but the names are built the same way: a head from a closed set
+(`Sở`, `UBND`, `Phòng`, `Chi cục` ..., `parser.vocab`) and a name after it, printed with
+capitals (`Sở Nông nghiệp và Môi trường`), a place word (`Công an tỉnh`, `UBND xã Bản
+Lầu`) or a plural list (`UBND các xã, phường`); a collective is a plural and nouns
+(`các sở, ban, ngành tỉnh`); an official is a title before a unit (`Chủ tịch UBND các
+xã`); a person is `Ông`/`Bà` and a capitalised name, with a role after it.
+
+Heads are found by a spaCy `Matcher` over tokens whose NORM is the folded form (so
+`Uy ban`, `Ủy ban` and OCR's `Ủy bạn` match alike); the extent of each name is then read
+token by token. A conjunction or comma before another head ends a name, so conjoined
+units come out one by one. Offsets are characters of the text given, so every unit maps
+back to its page, raw text and box.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from diacritics.lexicon import fold_tone_placement
+
+from .doc import fold
+from .vocab import (
+    COLLECTIVE_NOUNS,
+    GROUPS,
+    OFFICIALS,
+    PERSON_TITLES,
+    PLACE_WORDS,
+    PLURALS,
+    QUALIFIERS,
+    STANDALONE,
+    STOP_WORDS,
+    UNIT_HEADS,
+)
+
+UnitKind = Literal["body", "official", "collective", "person"]
+_TOKEN = re.compile(r"\w+(?:/\w+)?|[^\w\s]")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A unit mention: [start, end) in the text, the name as printed (spacing folded)."""
+
+    start: int
+    end: int
+    text: str
+    kind: UnitKind
+    person: str | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end or not self.text:
+            raise ValueError(f"bad unit {self}")
+
+    @property
+    def collective(self) -> bool:
+        return self.kind == "collective" or bool(re.search(r"\b(?:cac|tat ca|nhung|cap (?:xa|huyen|tinh))\b",
+                                                            fold(self.text)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    start: int
+    end: int
+    text: str
+    norm: str
+    line_start: bool = False  # the first token of a printed line
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper() or self.text[:1].isdigit()
+
+
+@lru_cache(maxsize=1)
+def _nlp():
+    """A blank Vietnamese pipeline (no pyvi: tokens are made here) with the matcher."""
+    import spacy
+    from spacy.matcher import Matcher
+
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+    matcher = Matcher(nlp.vocab)
+    for label, phrases in (("HEAD", UNIT_HEADS), ("OFFICIAL", OFFICIALS), ("PLURAL", PLURALS),
+                           ("GROUP", GROUPS),
+                           ("PERSON", PERSON_TITLES)):
+        matcher.add(label, [[{"NORM": w} for w in _split(p)] for p in phrases])
+    return nlp, matcher
+
+
+def _split(phrase: str) -> list[str]:
+    return [t.group() for t in _TOKEN.finditer(phrase)]
+
+
+@lru_cache(maxsize=1)
+def _words() -> frozenset[str]:
+    """Two-syllable words (lower case, marks kept) of pyvi's MIT word list: a lower-case
+    syllable goes on with a name when it makes a word with the one before (`Tài chính`)."""
+    try:
+        import pyvi
+    except ImportError:  # pragma: no cover - pyvi is a dependency
+        return frozenset()
+    path = Path(pyvi.__file__).parent / "models" / "words.txt"
+    out = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        w = unicodedata.normalize("NFC", line.strip().lower())
+        if w.count(" ") == 1:
+            out.add(_pair(*w.split()))
+    return frozenset(out)
+
+
+def _pair(a: str, b: str) -> str:
+    return f"{fold_tone_placement(a.lower())} {fold_tone_placement(b.lower())}"
+
+
+def _is_word(a: _Tok, b: _Tok) -> bool:
+    return _pair(a.text, b.text) in _words()
+
+
+def _phrases(words: tuple[str, ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Phrases by first token, longest first."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for p in words:
+        t = tuple(_split(p))
+        out.setdefault(t[0], []).append(t)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
+_STOP = _phrases(STOP_WORDS)
+_PLACE = _phrases(PLACE_WORDS)
+_QUAL = _phrases(QUALIFIERS)
+_NOUNS = _phrases(COLLECTIVE_NOUNS)
+_PLUR = _phrases(PLURALS)
+_HEADS = _phrases(UNIT_HEADS)
+_OFFICIAL = _phrases(OFFICIALS)
+_GROUPS = _phrases(GROUPS)
+_ALONE = {tuple(_split(p)) for p in STANDALONE}
+
+
+def _at(toks: list[_Tok], i: int, table: dict[str, tuple[tuple[str, ...], ...]]) -> int:
+    """Length of the longest phrase of `table` at token i (0: none)."""
+    if i >= len(toks):
+        return 0
+    for p in table.get(toks[i].norm, ()):
+        if tuple(t.norm for t in toks[i:i + len(p)]) == p:
+            return len(p)
+    return 0
+
+
+def tokens(text: str) -> list[_Tok]:
+    folded = fold(text)
+    out, prev = [], 0
+    for m in _TOKEN.finditer(text):
+        out.append(_Tok(m.start(), m.end(), m.group(), folded[m.start():m.end()].replace("–", "-"),
+                        "\n" in text[prev:m.start()]))
+        prev = m.end()
+    return out
+
+
+def find_units(text: str) -> list[Unit]:
+    """Every unit mention in `text`, left to right, none overlapping."""
+    toks = tokens(text)
+    if not toks:
+        return []
+    starts = _matches(toks)
+    out: list[Unit] = []
+    i = 0
+    while i < len(toks):
+        label = starts.get(i)
+        found = _read(text, toks, i, label) if label else None
+        if found is None:
+            i += 1
+            continue
+        unit, i = found
+        out.append(unit)
+    return out
+
+
+def _matches(toks: list[_Tok]) -> dict[int, str]:
+    """Token index → the label of the first matcher pattern starting there."""
+    from spacy.tokens import Doc
+
+    nlp, matcher = _nlp()
+    doc = Doc(nlp.vocab, words=[t.text for t in toks], spaces=[False] * len(toks))
+    for tok, t in zip(doc, toks, strict=True):
+        tok.norm_ = t.norm
+    order = {"PERSON": 0, "OFFICIAL": 1, "PLURAL": 2, "GROUP": 3, "HEAD": 4}
+    out: dict[int, str] = {}
+    for match_id, start, _ in matcher(doc):
+        label = nlp.vocab.strings[match_id]
+        if start not in out or order[label] < order[out[start]]:
+            out[start] = label
+    return out
+
+
+def _read(text: str, toks: list[_Tok], i: int, label: str) -> tuple[Unit, int] | None:
+    if label == "PERSON":
+        return _person(text, toks, i)
+    if label == "OFFICIAL":
+        return _official(text, toks, i)
+    if label == "GROUP":
+        end: int | None = i + _at(toks, i, _GROUPS)
+    else:
+        end = _collective(toks, i) if label == "PLURAL" else _body(toks, i)
+    if end is None:
+        return None
+    kind: UnitKind = "body" if label == "HEAD" else "collective"
+    return _unit(text, toks, i, end, kind), end
+
+
+def _unit(text: str, toks: list[_Tok], i: int, end: int, kind: UnitKind,
+          person: str | None = None) -> Unit:
+    a, b = toks[i].start, toks[end - 1].end
+    return Unit(a, b, " ".join(text[a:b].split()), kind, person)
+
+
+def _body(toks: list[_Tok], i: int) -> int | None:
+    """End (token index) of the body whose head is at i, None when it is no unit."""
+    n = _at(toks, i, _HEADS)
+    head = tuple(t.norm for t in toks[i:i + n])
+    nxt = toks[i + n] if i + n < len(toks) else None
+    if n == 1 and HEAD_FORMS.get(head[0], toks[i].text.lower()) != toks[i].text.lower():
+        return None  # `số` is no `sở`, `bộ` no `bó`: a one-syllable head keeps its marks
+    shout = nxt is not None and toks[i].text.isupper() and nxt.text.isupper() and len(nxt.text) > 1
+    if nxt is not None and (not nxt.cap or shout) and _is_word(toks[i + n - 1], nxt):
+        return None  # `ban hành`, `tổ chức`, `bảo đảm`: a word, not a head
+    if not toks[i].cap and (nxt is None or not nxt.cap):
+        return None  # a lower-case head needs a capitalised name (`phòng Quản lý ...`)
+    end, named = _name(toks, i + n, head)
+    if named or (toks[i].cap and head in _ALONE):
+        return end
+    return None
+
+
+def _name(toks: list[_Tok], k: int, head: tuple[str, ...]) -> tuple[int, bool]:
+    """Read a name from token k: (end, whether it holds a name, place or collective)."""
+    named, last_cap = False, k - 1
+    while k < len(toks):
+        t = toks[k]
+        step = _name_step(toks, k, head, k - last_cap)
+        if step == 0:
+            break
+        if t.cap or _at(toks, k, _PLACE) or _at(toks, k, _PLUR) or _at(toks, k, _QUAL):
+            named = True
+        k += step
+        last_cap = k - 1 if toks[k - 1].cap else last_cap
+    return k, named
+
+
+def _name_step(toks: list[_Tok], k: int, head: tuple[str, ...], since_cap: int) -> int:
+    """How many tokens at k continue the name (0: it ends before k)."""
+    t = toks[k]
+    nxt = toks[k + 1] if k + 1 < len(toks) else None
+    if t.line_start and (not t.text[:1].isalpha() or _at(toks, k, _STOP) or _at(toks, k, _HEADS)):
+        return 0  # a new line that opens a bullet, a duty verb or another unit
+    starts_unit = nxt is not None and (bool(_at(toks, k + 1, _HEADS)) or bool(_at(toks, k + 1, _OFFICIAL)))
+    if t.text in "-–&":
+        return 1 if nxt is not None and nxt.cap else 0
+    if t.text == "," and _at(toks, k - 1, _PLACE) and _at(toks, k + 1, _PLACE):
+        return 1 + _at(toks, k + 1, _PLACE)  # `UBND cấp xã, phường`
+    if t.norm == "va" or t.text == ",":
+        comma_ok = t.text != "," or head[:1] in (("so",), ("bo",), ("vu",), ("cuc",))
+        return 1 if comma_ok and nxt is not None and nxt.cap and not starts_unit else 0
+    if t.cap:
+        return 1 if t.text.isalnum() or t.text.isdigit() else 0
+    if not t.text[:1].isalpha():
+        return 0
+    for table in (_PLACE, _QUAL):
+        n = _at(toks, k, table)
+        if n:
+            return n
+    if _at(toks, k, _PLUR):
+        end = _collective(toks, k)
+        return (end - k) if end else 0
+    if _at(toks, k, _STOP):
+        return 0
+    if since_cap <= 1 and _is_word(toks[k - 1], t):
+        return 1
+    return _lower_run(toks, k)
+
+
+def _lower_run(toks: list[_Tok], k: int) -> int:
+    """A run of one or two lower-case words inside a name, before its next capital
+    (`Chi nhánh Mỏ tuyển đồng Sin Quyền`): none of them a verb or a function word."""
+    for n in (1, 2):
+        if k + n < len(toks) and toks[k + n].cap and toks[k + n].text.isalpha() \
+                and not _at(toks, k + n, _HEADS) and not _at(toks, k + n, _OFFICIAL):
+            run = toks[k:k + n]
+            if all(t.text.isalpha() and not t.cap and not _at(toks, k + j, _STOP)
+                   for j, t in enumerate(run)):
+                return n
+    return 0
+
+
+def _collective(toks: list[_Tok], i: int) -> int | None:
+    """End of `các sở, ban, ngành tỉnh`-like collectives at i (a plural, then nouns)."""
+    k = i + _at(toks, i, _PLUR)
+    n = _at(toks, k, _NOUNS) or _at(toks, k, _HEADS)
+    if not n or _glued(toks, k + n - 1):
+        return None
+    k += n
+    while k < len(toks):
+        t = toks[k]
+        if t.line_start and t.cap:
+            break
+        m = _at(toks, k, _NOUNS)
+        if m and not _glued(toks, k + m - 1) and not t.cap:
+            k += m  # `các phòng đơn vị thuộc Sở`: nouns with no comma between
+            continue
+        if t.text == "," or t.norm == "va":
+            m = _at(toks, k + 1, _NOUNS)
+            if m and not _glued(toks, k + m) and not (toks[k + 1].cap and _at(toks, k + 1, _HEADS) and t.norm == "va"):
+                k += 1 + m
+                continue
+            break
+        m = _at(toks, k, _QUAL) or _at(toks, k, _PLACE)
+        if m:
+            k += m
+            continue
+        if t.cap and t.text.isalnum() and (toks[k - 1].norm in ("so", "tinh", "huyen", "xa", "thuoc")
+                                           or _at(toks, k, _HEADS) and not _at(toks, k + 1, _HEADS)
+                                           and (k + 1 >= len(toks) or not toks[k + 1].cap)):
+            k += 1  # `thuộc Sở Công Thương`, `tỉnh Lào Cai`
+            continue
+        break
+    return k
+
+
+def _glued(toks: list[_Tok], k: int) -> bool:
+    """Token k makes a word with the lower-case one after it (`trường hợp`, `phương tiện`)."""
+    return k + 1 < len(toks) and not toks[k + 1].cap and _is_word(toks[k], toks[k + 1]) \
+        and not _at(toks, k + 1, _QUAL) and not _at(toks, k + 1, _PLACE)
+
+
+def _official(text: str, toks: list[_Tok], i: int) -> tuple[Unit, int] | None:
+    """`Giám đốc Sở X`, `Chủ tịch UBND các xã`, `Thủ trưởng các ban, ngành`, or a role
+    alone (`Trưởng đoàn`) when capitalised."""
+    n = _at(toks, i, _OFFICIAL)
+    k = i + n
+    for reader in (_body, _collective):
+        end = reader(toks, k) if k < len(toks) else None
+        if end:
+            return _unit(text, toks, i, end, "official"), end
+    if toks[i].cap:
+        end, _ = _name(toks, k, ())
+        return _unit(text, toks, i, max(end, k), "official"), max(end, k)
+    return None
+
+
+def _person(text: str, toks: list[_Tok], i: int) -> tuple[Unit, int] | None:
+    """`Ông Hoàng Văn Thuân - Trưởng đoàn`: the role is the unit, the name the person."""
+    k = i + _at(toks, i, PERSON_TABLE)
+    if k < len(toks) and toks[k].text == ".":
+        k += 1  # `Ông. Hoàng Văn Thuân`
+    a = k
+    while k < len(toks) and toks[k].cap and toks[k].text.isalpha() and k - a < 5:
+        k += 1
+    if k - a < 2:
+        return None
+    name = " ".join(t.text for t in toks[a:k])
+    if k < len(toks) and toks[k].text in "-–,:(" and k + 1 < len(toks):
+        role = _official(text, toks, k + 1) if _at(toks, k + 1, _OFFICIAL) else None
+        if role is not None:
+            unit, end = role
+            return Unit(toks[i].start, unit.end, unit.text, "person", name), end
+    return _unit(text, toks, a, k, "person", name), k
+
+
+PERSON_TABLE = _phrases(PERSON_TITLES)
+# one-syllable heads whose folded form other words share: the head as it is spelt
+HEAD_FORMS = {"so": "sở", "bo": "bộ", "to": "tổ", "doan": "đoàn", "hoi": "hội", "dai": "đài",
+              "bao": "báo", "vu": "vụ", "cuc": "cục", "quy": "quỹ", "doi": "đội", "ban": "ban",
+              "truong": "trường", "vien": "viện", "thue": "thuế", "phong": "phòng", "bo ": "bộ"}

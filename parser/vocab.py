@@ -1,0 +1,111 @@
+"""Closed vocabularies of Vietnamese administration: unit heads, officials, collectives,
+cue verbs. One place for each, all in folded form (lower case, no marks, đ → d), because
+every matcher runs on the folded shadow of the text (OCR and restoration slips in marks
+do not hide a head word).
+
+Why closed lists: the heads of administrative bodies are a small, stable set fixed by law
+(Decree 30/2020 and the laws on local government); the names after them are open and are
+read by grammar (`parser.units`), never listed.
+"""
+
+from __future__ import annotations
+
+# Words that begin the name of a body. The name that follows is read by capitalisation
+# and grammar; a head alone (`Sở`) is no unit.
+UNIT_HEADS: tuple[str, ...] = (
+    "uy ban nhan dan", "ubnd", "hoi dong nhan dan", "hdnd", "uy ban mat tran to quoc",
+    "uy ban mttq", "ubmttq", "mat tran to quoc", "so", "phong", "ban", "van phong", "thanh tra",
+    "chi cuc", "cuc", "vu", "tong cuc", "trung tam", "cong an", "bo chi huy quan su",
+    "bo chi huy bo doi bien phong", "bo doi bien phong", "bo chi huy", "kho bac nha nuoc", "kho bac",
+    "thue", "chi cuc thue", "bao hiem xa hoi", "dai phat thanh va truyen hinh", "dai",
+    "bao", "hoi", "lien doan lao dong", "lien doan", "doan thanh nien", "tinh doan", "doan",
+    "to", "to cong tac", "doan kiem tra", "doan thanh tra", "bo", "chi nhanh", "cong ty",
+    "tinh uy", "huyen uy", "thanh uy", "dang uy", "ban quan ly", "ban chi dao", "hoi dong",
+    "vien", "truong", "benh vien", "quy", "ngan hang", "tong cong ty", "tap doan",
+    "hop tac xa", "ban chi huy quan su", "ban giam doc", "lanh dao", "ban quan ly du an",
+    "doi", "doi quan ly thi truong", "co quan", "chi bo", "mat tran", "hoi dong thanh vien",
+)
+# heads that are units even without a capitalised name after them when a place word
+# follows (`Công an tỉnh`, `Thuế tỉnh`, `UBND xã`)
+PLACE_WORDS: tuple[str, ...] = (
+    "tinh", "huyen", "xa", "phuong", "thi tran", "thanh pho", "thi xa", "quan", "cap tinh",
+    "cap huyen", "cap xa", "trung uong", "dia phuong",
+)
+# Officials: a title that makes its holder a responsible person (`Giám đốc Sở X`,
+# `Chủ tịch UBND các xã`); a unit may follow.
+OFFICIALS: tuple[str, ...] = (
+    "giam doc", "pho giam doc", "chu tich", "pho chu tich", "thu truong", "truong phong",
+    "pho truong phong", "truong ban", "pho truong ban", "truong doan", "pho truong doan",
+    "to truong", "to pho", "thu ky", "thu ky doan", "thanh vien", "thanh vien doan",
+    "chanh van phong", "pho chanh van phong", "chanh thanh tra", "pho chanh thanh tra",
+    "cuc truong", "chi cuc truong", "vu truong", "bo truong", "thu truong co quan",
+    "nguoi dung dau", "lanh dao", "lanh dao phu trach", "bi thu", "truong cong an", "chi huy truong",
+    "giam doc so", "tong giam doc",
+)
+# Plural quantifiers before a collective (`các sở, ban, ngành`, `tất cả các đơn vị`)
+PLURALS: tuple[str, ...] = ("tat ca cac", "cac", "nhung", "toan the", "moi")
+# Collectives named by what happens to them, with no plural (`đơn vị được kiểm tra`)
+GROUPS: tuple[str, ...] = (
+    "don vi duoc kiem tra", "don vi duoc thanh tra", "co so duoc kiem tra",
+    "doi tuong duoc kiem tra", "to chuc, ca nhan co lien quan", "to chuc, ca nhan lien quan",
+)
+# Nouns a collective is made of (after a plural): `các sở, ban, ngành, địa phương`
+COLLECTIVE_NOUNS: tuple[str, ...] = (
+    "so", "ban", "nganh", "don vi", "co quan", "dia phuong", "phong", "xa", "phuong",
+    "thi tran", "huyen", "thi xa", "thanh pho", "to chuc", "ca nhan", "doanh nghiep", "hoi",
+    "doan the", "to chuc chinh tri xa hoi", "to chuc chinh tri - xa hoi", "cap", "luc luong",
+    "chu dau tu", "don vi thanh vien", "thanh vien", "phong ban", "bo", "tinh", "chi cuc",
+    "cuc", "trung tam", "truong", "doan", "chu mo", "co so", "cong ty", "hop tac xa",
+    "chinh quyen dia phuong", "chinh quyen", "nganh chuc nang", "cap uy", "dang vien",
+    "co quan chuc nang", "nha thau", "nha dau tu", "bo phan",
+)
+# Words that may close a collective or a name (`... liên quan`, `... thuộc Sở`)
+QUALIFIERS: tuple[str, ...] = (
+    "lien quan", "co lien quan", "chuyen mon", "chuc nang", "truc thuoc", "thuoc so",
+    "thuoc ubnd", "duoc kiem tra", "duoc thanh tra", "tren dia ban", "tinh", "huyen", "xa",
+    "cap tinh", "cap huyen", "cap xa", "dia phuong", "thanh vien", "trung uong", "so",
+)
+
+# Cue verbs of an assignment, by the role they give the unit before them.
+LEAD_CUES: tuple[str, ...] = (
+    "chu tri", "lam dau moi", "la dau moi", "la co quan dau moi", "la co quan thuong truc",
+    "la co quan chu tri", "chiu trach nhiem", "co trach nhiem", "co nhiem vu", "thuc hien",
+    "trien khai", "to chuc", "tham muu", "chu dong", "khan truong", "tiep tuc", "huong dan",
+    "theo doi", "kiem tra", "ra soat", "xay dung", "bao cao", "chi dao", "don doc",
+    "tang cuong", "day manh", "nghien cuu", "de xuat", "tong hop", "cung cap", "bo tri",
+    "quan triet", "tuyen truyen", "can cu", "nghiem tuc", "phu trach", "giam sat",
+    "tham dinh", "cap nhat", "xu ly", "gui", "cu", "lap", "phoi hop", "tao dieu kien",
+    "quan ly", "ban hanh", "thong bao", "tiep nhan", "giai quyet", "dam bao", "bao dam",
+    "chuan bi", "kip thoi", "thuong xuyen", "tap trung", "nang cao", "phan cong", "chap hanh",
+    "thi hanh", "niem yet", "phat hien", "ngan chan", "dieu hanh",
+)
+# Words before a unit that make it the doer of what follows (`giao Sở X ...`)
+ASSIGN_INTRO: tuple[str, ...] = (
+    "giao", "giao cho", "de nghi", "yeu cau", "chi dao", "dong y giao", "doi voi", "uy quyen",
+    "uy quyen cho", "phan cong",
+)
+# Words before a unit that make it a partner (`phối hợp với X`)
+SUPPORT_INTRO: tuple[str, ...] = (
+    "phoi hop voi", "phoi hop chat che voi", "phoi hop cung", "phoi hop", "cung voi",
+    "voi su phoi hop cua", "va su phoi hop cua", "phoi hop chat che",
+)
+# Verbs that stop a name: a lower-case syllable that begins one of these ends the name
+# before it (`Sở Công Thương rà soát` is Sở Công Thương). Cue verbs count too.
+STOP_WORDS: tuple[str, ...] = LEAD_CUES + (
+    "va", "voi", "cua", "de", "ve", "theo", "tai", "trong", "tren", "duoi", "cho", "la",
+    "co", "duoc", "da", "se", "can", "phai", "neu", "khi", "nham", "bang", "tu", "den",
+    "nhu", "thi", "ma", "hoac", "hay", "vao", "ra", "do", "ky", "ngay", "nam", "thang",
+    "cac", "moi", "nhung", "sau", "truoc", "len", "qua", "vi", "boi", "dong thoi",
+    "danh gia", "tiep", "lam", "dua", "trinh", "hoan thanh", "xac dinh", "van dong",
+    "pho bien", "thuc", "dat", "mua", "ban giao", "thu", "bao ve", "su dung", "khai thac",
+    "kinh doanh", "van chuyen", "chap thuan", "phe duyet", "cap phep", "cap", "xem xet",
+    "lay y kien", "tong ket", "so ket", "nop", "tien hanh", "ton tai", "tham gia", "gop y",
+    "dang ky", "phan anh", "quyet dinh", "nhan", "nhan duoc", "yeu cau", "de nghi", "giao",
+)
+# Heads that name a unit on their own when capitalised (`Văn phòng`, `Đoàn kiểm tra`)
+STANDALONE: tuple[str, ...] = (
+    "van phong", "thanh tra", "cong an", "thue", "kho bac", "doan kiem tra", "doan thanh tra",
+    "to cong tac", "ban giam doc", "ban chi dao", "hoi dong", "to kiem tra", "lanh dao",
+)
+# Words before a person's name (`Ông Hoàng Văn Thuân - Trưởng đoàn`)
+PERSON_TITLES: tuple[str, ...] = ("ong", "ba", "dong chi", "d/c")
