@@ -228,26 +228,51 @@ def read_assignments(doc: Doc, sections: list[Section], locate: Callable[[int], 
     sentence led by a unit before a duty verb is one."""
     reader = _Reader(doc, sections, locate)
     parts = duty_parts(doc, sections, body)
-    aims = [p for p in _parts(doc, sections, body, NON_DUTY_PART)]
+    aims = _parts(doc, sections, body, NON_DUTY_PART)
     skip = recipients(doc)
+    outline = _Outline(reader, sections)
     for para in paragraphs(doc, *body):
         if any(a <= para.start < b for a, b in skip) or doc.text[para.body:para.body + 1] == "(":
             continue
-        part = next((p for p in parts if p[0] <= para.start < p[1]), None)
-        if part is not None:
-            heads = _heads(reader, sections, para.start, part)
-            title_units, after = heading_units(reader, _section_at(doc, sections, para.start), para.start) \
-                if _is_item(doc, sections, para.start) else ([], para.start)
-            if title_units:
-                if after < para.end:
-                    reader.clause(after, para.end, title_units, "section", False)
-                continue
-            reader.clause(para.body, para.end, heads, "section", False)
+        in_part = any(p[0] <= para.start < p[1] for p in parts)
+        source: RespSource = "section" if in_part else "prose"
+        own, after = outline.title_units(para.start)
+        if own:  # an item titled by units: its own text after a colon is theirs
+            if after < para.end:
+                reader.clause(after, para.end, own, source, False)
+            continue
+        heads = outline.heads(para.start)
+        if heads or in_part:
+            reader.clause(para.body, para.end, heads, source, False)
         elif not _PREAMBLE.match(doc.folded[para.body:para.body + 20]):
             aim = any(p[0] <= para.start < p[1] for p in aims)
             for a, b in _sentences(doc, para.body, para.end):
                 reader.clause(a, b, [], "prose", True, intro_only=aim or not tasking)
     return _dedup(reader.out)
+
+
+class _Outline:
+    """Which items are titled by units, and the units over any paragraph: those of the
+    innermost enclosing item so titled (an item's sub-items and bullets are its tasks)."""
+
+    def __init__(self, reader: _Reader, sections: list[Section]) -> None:
+        self.reader, self.sections = reader, sections
+        self.starts = [_abs(reader.doc, s) for s in sections]
+        self.titles = [heading_units(reader, s, a) for s, a in zip(sections, self.starts, strict=True)]
+
+    def title_units(self, pos: int) -> tuple[list[Unit], int]:
+        i = bisect.bisect_left(self.starts, pos)
+        if i < len(self.starts) and self.starts[i] == pos:
+            return self.titles[i]
+        return [], pos
+
+    def heads(self, pos: int) -> list[Unit]:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        while i >= 0:
+            if self.titles[i][0]:
+                return self.titles[i][0]
+            i = self.sections[i].parent
+        return []
 
 
 def recipients(doc: Doc) -> list[tuple[int, int]]:
@@ -282,27 +307,6 @@ def _parts(doc: Doc, sections: list[Section], body: tuple[int, int], title: re.P
 def _abs(doc: Doc, s: Section) -> int:
     k = next((i for i, p in enumerate(doc.pages) if p.index == s.span.page), 0)
     return doc.starts[k] + s.span.start
-
-
-def _is_item(doc: Doc, sections: list[Section], pos: int) -> bool:
-    return any(_abs(doc, s) == pos for s in sections)
-
-
-def _section_at(doc: Doc, sections: list[Section], pos: int) -> Section:
-    return next(s for s in sections if _abs(doc, s) == pos)
-
-
-def _heads(reader: _Reader, sections: list[Section], pos: int, part: tuple[int, int]) -> list[Unit]:
-    """The units titling the innermost item around pos inside a duties part."""
-    doc = reader.doc
-    before = [s for s in sections if part[0] < _abs(doc, s) < pos]
-    for s in reversed(before):
-        units, _ = heading_units(reader, s, _abs(doc, s))
-        if units:
-            return units
-        if s.level <= 2:
-            break
-    return []
 
 
 def _words(unit: str) -> str:

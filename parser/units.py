@@ -30,6 +30,7 @@ from .doc import fold
 from .vocab import (
     COLLECTIVE_NOUNS,
     GROUPS,
+    MODIFIERS,
     OFFICIALS,
     PERSON_TITLES,
     PLACE_WORDS,
@@ -138,6 +139,7 @@ _PLUR = _phrases(PLURALS)
 _HEADS = _phrases(UNIT_HEADS)
 _OFFICIAL = _phrases(OFFICIALS)
 _GROUPS = _phrases(GROUPS)
+_MODS = _phrases(MODIFIERS)
 _ALONE = {tuple(_split(p)) for p in STANDALONE}
 
 
@@ -208,6 +210,8 @@ def _read(text: str, toks: list[_Tok], i: int, label: str) -> tuple[Unit, int] |
         end = _collective(toks, i) if label == "PLURAL" else _body(toks, i)
     if end is None:
         return None
+    if label != "HEAD":
+        end = _modifier(toks, end)
     kind: UnitKind = "body" if label == "HEAD" else "collective"
     return _unit(text, toks, i, end, kind), end
 
@@ -334,6 +338,22 @@ def _glued(toks: list[_Tok], k: int) -> bool:
     """Token k makes a word with the lower-case one after it (`trường hợp`, `phương tiện`)."""
     return k + 1 < len(toks) and not toks[k + 1].cap and _is_word(toks[k], toks[k + 1]) \
         and not _at(toks, k + 1, _QUAL) and not _at(toks, k + 1, _PLACE)
+
+
+def _modifier(toks: list[_Tok], k: int) -> int:
+    """A collective's modifier after it (`hoạt động khoáng sản trên địa bàn tỉnh`), to the
+    next punctuation, line break before a capital, or duty verb."""
+    n = _at(toks, k, _MODS)
+    if not n:
+        return k
+    end = k + n
+    while end < len(toks) and toks[end].text[:1].isalnum() and end - k < 14:
+        t = toks[end]
+        if (t.line_start and t.cap) or (_at(toks, end, _STOP) and not _at(toks, end, _MODS)) \
+                or t.norm in ("va", "hoac"):
+            break
+        end += 1
+    return end if end > k + n else k
 
 
 def _official(text: str, toks: list[_Tok], i: int) -> tuple[Unit, int] | None:

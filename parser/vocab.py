@@ -47,7 +47,15 @@ PLURALS: tuple[str, ...] = ("tat ca cac", "cac", "nhung", "toan the", "moi")
 # Collectives named by what happens to them, with no plural (`đơn vị được kiểm tra`)
 GROUPS: tuple[str, ...] = (
     "don vi duoc kiem tra", "don vi duoc thanh tra", "co so duoc kiem tra",
-    "doi tuong duoc kiem tra", "to chuc, ca nhan co lien quan", "to chuc, ca nhan lien quan",
+    "doi tuong duoc kiem tra", "to chuc, ca nhan", "co quan lien quan", "co quan, don vi lien quan",
+    "co quan, to chuc lien quan", "luc luong chuc nang", "chinh quyen dia phuong", "chinh quyen co so",
+)
+# Words that open a modifier of a collective (`các tổ chức, cá nhân hoạt động khoáng sản`,
+# `... được cấp giấy phép khai thác`, `... có liên quan đến ...`): the modifier runs to the
+# next punctuation or duty verb.
+MODIFIERS: tuple[str, ...] = (
+    "hoat dong", "duoc cap", "co lien quan den", "lien quan den", "tham gia", "khai thac",
+    "tham do", "kinh doanh", "san xuat", "su dung", "tren dia ban", "tai cac", "tai",
 )
 # Nouns a collective is made of (after a plural): `các sở, ban, ngành, địa phương`
 COLLECTIVE_NOUNS: tuple[str, ...] = (
