@@ -40,7 +40,7 @@ DATE_WORDS = re.compile(r"^\s*,?\s*(?:ban hanh\s+)?ngay\s*(\d{1,2})\s*thang\s*(\
 ISSUER = re.compile(r"^\s*,?\s*(?:cua|c[a-z]{1,2}a|do)\s+(?P<who>[^,;:.()]{3,80}?)(?=\s+(?:ve|quy dinh|huong dan|ban hanh|phe duyet|"
                     r"thuc hien|sua doi|truyen thong|tuyen truyen|trien khai|tiep tuc|tai|trong)\b|[,;:.(]|\n|$)")
 SUBJECT = re.compile(r"^\s*,?\s*(?:ve viec|ve|quy dinh|huong dan)\s+(?P<what>[^;]{3,220}?)(?=;|\.\s|\n\n|$)")
-FIX_SEGMENTS = {"ND": "NĐ", "QD": "QĐ", "QP": "QĐ", "NP": "NĐ", "NB": "NĐ", "QB": "QĐ", "HDND": "HĐND", "TTG": "TTg",
+FIX_SEGMENTS = {"TG": "TTg", "ND": "NĐ", "QD": "QĐ", "QP": "QĐ", "NP": "NĐ", "NB": "NĐ", "QB": "QĐ", "HDND": "HĐND", "TTG": "TTg",
                 "TTR": "TTr", "CTR": "CTr", "TI": "TT", "T1": "TT"}  # TI/T1: OCR for TT
 
 
@@ -132,6 +132,7 @@ _ISSUERS = [(re.compile(p), n) for p, n in (
     (r"(?:ban chap hanh|bch) (?:trung uong|tw)", "Ban Chấp hành Trung ương Đảng"),
     (r"(?:ban chap hanh|bch) [dpb]ang bo tinh", "Ban Chấp hành Đảng bộ tỉnh"),
     (r"^bo chinh tri", "Bộ Chính trị"), (r"^ban bi thu", "Ban Bí thư"),
+    (r"^(?:ban thuong vu|btv) tinh uy", "Ban Thường vụ Tỉnh ủy"),
 )]
 
 
@@ -139,11 +140,38 @@ def _issuer(doc: Doc, pos: int) -> tuple[str | None, int]:
     m = ISSUER.match(doc.flat[pos:pos + 120])
     if not m:
         return _conference(doc, pos)
-    who_f = m.group("who").strip()
+    return _named(doc, pos + m.start("who"), pos + m.end("who")), pos + m.end()
+
+
+def _named(doc: Doc, a: int, b: int) -> str:
+    """The issuer printed at [a, b): a known body in its usual short form (`Ủy ban nhân
+    dân tỉnh` → `UBND tỉnh`), the rest of the printed name kept (`UBND tỉnh Lào Cai`)."""
+    who_f = doc.flat[a:b].strip()
+    lead = len(doc.flat[a:b]) - len(doc.flat[a:b].lstrip())
     for rx, name in _ISSUERS:
-        if rx.search(who_f):
-            return name, pos + m.end()
-    return _trim_issuer(clean(doc.text[pos + m.start("who"): pos + m.end("who")])), pos + m.end()
+        m = rx.search(who_f)
+        if m and m.start() == 0:
+            rest = clean(doc.text[a + lead + m.end(): b])
+            return f"{name} {rest}".strip() if rest and rest[:1].isupper() else name
+        if m:
+            return name
+    return _trim_issuer(clean(doc.text[a:b]))
+
+
+_BEFORE = re.compile(r"(?:\bcua\s+|\bduoc\s+|\bdo\s+|[;:]\s*)(?P<who>[^;:.()\n]{3,110}?)\s+(?:phe duyet\s+|ban hanh\s+)?tai\s*$")
+
+
+def _issuer_before(doc: Doc, start: int) -> str | None:
+    """`Xét đề nghị của Công ty X tại Văn bản số ...`, `được Thủ tướng Chính phủ phê
+    duyệt tại Quyết định số ...`: the issuer printed before the citation."""
+    window = doc.flat[max(0, start - 140):start]
+    m = _BEFORE.search(window)
+    if not m:
+        return None
+    a = start - len(window) + m.start("who")
+    if not doc.text[a:a + 1].isupper():
+        return None  # after a semicolon only a name opens the issuer (`; Công ty X tại ...`)
+    return _named(doc, a, start - len(window) + m.end("who"))
 
 
 CONFERENCE = re.compile(r"^\s*,?\s*(?:tai|cua)?\s*hoi nghi\b[^;.()]{0,60}?(?=(?:ban chap hanh|bch)\b)")
@@ -205,6 +233,7 @@ def extract_acts(doc: Doc, own_number: str | None, section_of) -> tuple[list[Leg
         date = _date(doc.flat[pos:pos + 60])
         pos = _after_date(doc, pos)
         issuer, pos = _issuer(doc, pos)
+        issuer = issuer or _issuer_before(doc, h.start) or _shared_issuer(doc, hits, i, pos)
         sm = SUBJECT.match(doc.flat[pos:pos + 240])
         subject = clean(doc.text[pos + sm.start("what"): pos + sm.end("what")]) if sm else None
         role = _role(doc, h.start)
@@ -223,6 +252,16 @@ def extract_acts(doc: Doc, own_number: str | None, section_of) -> tuple[list[Leg
     out = [LegalAct(a["kind"], n, a["date"], a["issuer"], a["subject"], a["role"],
                     tuple(a["mentions"]), a["completed"]) for n, a in acts.items()]
     return out, relations
+
+
+def _shared_issuer(doc: Doc, hits: list[Hit], i: int, pos: int) -> str | None:
+    """`văn bản số 138/... ngày ... và số 164/... ngày ... của Sở X`: two citations joined
+    by `và` share the issuer printed after the second."""
+    if i + 1 >= len(hits) or not re.match(r"^\s*,?\s*va\s", doc.flat[pos:hits[i + 1].start]):
+        return None
+    nxt = hits[i + 1]
+    after = _after_date(doc, nxt.end)
+    return _issuer(doc, after)[0]
 
 
 def _complete_bare(hits: list[Hit]) -> None:
