@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .doc import Doc, clean
-from .models import ActRelation, LegalAct, Mention, UnnumberedAct
+from .models import ActRelation, LegalAct, Mention
 
 KINDS = {  # folded kind -> (printed kind, symbol a bare number is completed with)
     "nghi dinh": ("Nghị định", "NĐ-CP"), "nghi quyet": ("Nghị quyết", None),
@@ -276,20 +276,3 @@ def _complete_bare(hits: list[Hit]) -> None:
             key = h.number.rsplit("/", 1)[0]
             if len(full.get(key, ())) == 1:
                 hits[i] = Hit(h.start, h.end, h.kind, next(iter(full[key])), True)
-
-
-UNNUMBERED = re.compile(
-    r"\b(?P<kind>nghi quyet|chuong trinh|ke hoach|de an|luat|chi thi|quyet dinh)\s+"
-    r"(?P<rest>(?:dai hoi|hoi nghi|hanh dong|[a-z ]{0,20}?(?:phong|sua doi)|\d{1,3}\b(?!\s*/))[^;:.\n]{0,120})")
-
-
-def extract_unnumbered(doc: Doc, hits_at: set[int]) -> list[UnnumberedAct]:
-    out, seen = [], set()
-    for m in UNNUMBERED.finditer(doc.folded):
-        if m.start() in hits_at:
-            continue
-        text = clean(doc.text[m.start():m.end()])
-        if text.lower() not in seen and len(text) > 8:
-            seen.add(text.lower())
-            out.append(UnnumberedAct(text, doc.span(m.start(), m.end())))
-    return out

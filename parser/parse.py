@@ -7,12 +7,13 @@ from collections.abc import Sequence
 
 from diacritics.models import RestoredPage
 
-from .acts import extract_acts, extract_unnumbered
+from .acts import extract_acts
 from .assign import read_assignments
 from .doc import Doc
 from .duties import parse_audiences
 from .header import parse_header
 from .models import Header, PlanRecord, Responsibility
+from .named_acts import extract_unnumbered
 from .outline import parse_outline, section_locator
 
 
@@ -29,7 +30,7 @@ def parse(pages: Sequence[RestoredPage]) -> PlanRecord:
     own = f"{header.number.value}/{header.symbol.value}" if header.number.value and header.symbol.value else None
     acts, relations = extract_acts(doc, own, locate)
     cited = {m.span.start for a in acts for m in a.mentions}
-    unnumbered = extract_unnumbered(doc, cited)
+    unnumbered = extract_unnumbered(doc, cited, header.title.value)
     audiences = parse_audiences(doc, sections, locate)
     tasking = (header.doc_type.value or "").upper() in TASKING_TYPES
     duties = _with_tables(read_assignments(doc, sections, locate, _body(doc), tasking), pages)
