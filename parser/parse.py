@@ -9,8 +9,8 @@ from diacritics.models import RestoredPage
 
 from .acts import extract_acts
 from .assign import read_assignments
+from .audiences import parse_audiences
 from .doc import Doc
-from .duties import parse_audiences
 from .header import parse_header
 from .models import Header, PlanRecord, Responsibility
 from .named_acts import extract_unnumbered
@@ -31,7 +31,7 @@ def parse(pages: Sequence[RestoredPage]) -> PlanRecord:
     acts, relations = extract_acts(doc, own, locate)
     cited = {m.span.start for a in acts for m in a.mentions}
     unnumbered = extract_unnumbered(doc, cited, header.title.value)
-    audiences = parse_audiences(doc, sections, locate)
+    audiences = parse_audiences(doc, locate)
     tasking = (header.doc_type.value or "").upper() in TASKING_TYPES
     duties = _with_tables(read_assignments(doc, sections, locate, _body(doc), tasking), pages)
     warnings = _warnings(header)

@@ -22,8 +22,8 @@ from diacritics.models import RestoredPage
 from ocr.models import Cell, OcrPage, Table
 
 from .doc import Doc, clean, fold
-from .duties import unit_name
 from .models import Responsibility, RespRole, Span
+from .units import unit_name
 from .when import cadence, deadline
 
 # column roles by their title words (folded); the first role that matches a title wins, so

@@ -26,7 +26,7 @@ from typing import Literal
 
 from diacritics.lexicon import fold_tone_placement
 
-from .doc import fold
+from .doc import clean, fold
 from .vocab import (
     COLLECTIVE_NOUNS,
     GROUPS,
@@ -388,6 +388,15 @@ def _person(text: str, toks: list[_Tok], i: int) -> tuple[Unit, int] | None:
             unit, end = role
             return Unit(toks[i].start, unit.end, unit.text, "person", name), end
     return _unit(text, toks, a, k, "person", name), k
+
+
+_DASH = re.compile(r"(?<=\w)\s*[-–]\s+(?=\w)|(?<=\w)\s+[-–]\s*(?=\w)")
+
+
+def unit_name(unit: str) -> str:
+    """`Phòng Kế hoạch- Tài chính- Tổng hợp` → `Phòng Kế hoạch - Tài chính - Tổng hợp`:
+    a dash spaced on one side only is a separator between name parts, spaced on both."""
+    return _DASH.sub(" - ", clean(unit))
 
 
 PERSON_TABLE = _phrases(PERSON_TITLES)

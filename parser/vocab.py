@@ -117,3 +117,11 @@ STANDALONE: tuple[str, ...] = (
 )
 # Words before a person's name (`Ông Hoàng Văn Thuân - Trưởng đoàn`)
 PERSON_TITLES: tuple[str, ...] = ("ong", "ba", "dong chi", "d/c")
+
+# Heads of groups of people a plan may be aimed at (`Đối với cán bộ, công chức`)
+PEOPLE: tuple[str, ...] = (
+    "can bo", "cong chuc", "vien chuc", "nguoi", "nhan dan", "hoc sinh", "sinh vien", "doanh nghiep",
+    "ho gia dinh", "ho dan", "doan vien", "hoi vien", "thanh nien", "phu nu", "nong dan", "lao dong",
+    "cong nhan", "dang vien", "chien si", "to chuc, ca nhan", "cong dong", "du khach", "thi sinh",
+    "hoc vien", "giao vien", "nha dau tu", "chu ho", "tho", "chi huy",
+)

@@ -124,7 +124,7 @@ def test_gold_headers_exact(shared, name: str) -> None:
     ("Ban Biên tập Trang TTĐT-Sở", "Ban Biên tập Trang TTĐT-Sở"),  # unspaced dash kept
 ])
 def test_unit_name_dashes(raw, want):
-    from parser.duties import unit_name
+    from parser.units import unit_name
 
     assert unit_name(raw) == want
 
