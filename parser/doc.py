@@ -61,6 +61,7 @@ class Doc:
         self.flat = self.folded.replace("\n", " ").replace("\f", " ")
         self._starts: dict[int, list[int]] = {}
         self._ends: dict[int, list[int]] = {}
+        self._ordered: dict[int, bool] = {}
 
     def span(self, start: int, end: int) -> Span:
         """The Span of joined-text [start, end): page, page offsets, raw offsets, box."""
@@ -79,8 +80,9 @@ class Doc:
         if i not in self._ends:
             self._ends[i] = [w.end for w in self.pages[i].raw.words]
             self._starts[i] = [w.start for w in self.pages[i].raw.words]
+            self._ordered[i] = self._ends[i] == sorted(self._ends[i])
         words = self.pages[i].raw.words
-        if self._ends[i] != sorted(self._ends[i]):  # not in text order: scan them all
+        if not self._ordered[i]:  # not in text order: scan them all
             return [w for w in words if w.start < rb and w.end > ra]
         lo, hi = bisect.bisect_right(self._ends[i], ra), bisect.bisect_left(self._starts[i], rb)
         return words[lo:hi]

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
 from .doc import Doc, clean, fold
 from .models import UnnumberedAct
 
@@ -21,12 +23,12 @@ _KIND = re.compile(r"\b(?:" + "|".join(sorted(KINDS, key=len, reverse=True)) + r
 # where a name ends: a date, a number, a verb or preposition that goes on with the sentence
 _END = re.compile(r"\s(?:ngày|số|được|đã|về việc|về|theo|tại|để|nhằm|trong|với|cho|thì|là|"
                   r"đến cán bộ|này|do|quy định|hướng dẫn|phê duyệt|ban hành|sửa đổi|thực hiện|"
-                  r"triển khai|và các|của các|đối với|khi|và khoản|và điều|nêu trên|có hiệu lực|phải|có trách nhiệm)(?!\w)|,\s+(?:các|và|đồng thời)\s", re.I)
+                  r"triển khai|và các|của các|đối với|khi|và khoản|và điều|nêu trên|có hiệu lực|phải|có trách nhiệm|vào)(?!\w)|,\s+(?:các|và|đồng thời)\s", re.I)
 _NUMBERED = re.compile(r"^\s*,?\s*(?:số\s*)?\d{1,5}\s*/", re.I)
 _NEXT_ITEM = re.compile(r",\s+(?=[A-ZĐÀ-Ỹ])|\s+và\s+(?=[A-ZĐÀ-Ỹ])")
 
 
-_LOWER_NAMED = ("quy hoach", "chien luoc", "chuong trinh", "de an", "ke hoach")
+_LOWER_NAMED = ("quy hoach", "chien luoc", "chuong trinh", "de an")
 
 
 def extract_unnumbered(doc: Doc, hits_at: set[int], title: str | None = None) -> list[UnnumberedAct]:
@@ -39,10 +41,13 @@ def extract_unnumbered(doc: Doc, hits_at: set[int], title: str | None = None) ->
         a = m.start()
         if a in hits_at or not doc.text[a:a + 1].isupper() or _line_start_heading(doc, a):
             continue
-        b = _name_end(doc, m.end(), m.group() in _LOWER_NAMED)
+        b = _name_end(doc, a, m.end(), m.group() in _LOWER_NAMED)
         if b is None or b <= m.end() + 1:
             continue
-        text = re.sub(r"\s+(?:và|hoặc)$", "", clean(doc.text[a:b]))
+        if re.search(r"tren day la\s*$", doc.flat[max(0, a - 20):a]):
+            continue  # `Trên đây là Kế hoạch ...`: the document itself
+        text = re.sub(r"(?<=[^\W\d])\d+$", "", clean(doc.text[a:b]))  # a footnote mark
+        text = re.sub(r"\s+(?:và|hoặc)$", "", text)
         name = _key(text[len(m.group()):])
         if own and (name[:40] == own[:len(name[:40])] or own.startswith(name[:30])):
             continue
@@ -50,29 +55,42 @@ def extract_unnumbered(doc: Doc, hits_at: set[int], title: str | None = None) ->
             numbered.add(_key(text))  # `Luật X số 54/2024/QH15`: the name of a numbered act
         else:
             found.append((a, text))
-    out: list[UnnumberedAct] = []
-    seen: set[str] = set()
+    kept: dict[str, tuple[int, str]] = {}  # key → (start, text); one entry per act
     for a, text in found:
         key = _key(text)
-        if key not in seen and not any(key.startswith(n) or n.startswith(key) for n in numbered):
-            seen.add(key)
-            out.append(UnnumberedAct(text, doc.span(a, a + len(text))))
-    return out
+        if any(_same(key, n) for n in numbered):
+            continue
+        same = next((k for k in kept if _same(key, k)), None)
+        if same is None:
+            kept[key] = (a, text)
+        elif len(key) < len(same):  # the shorter reading is the name, the longer ran on
+            kept = {(key if k == same else k): ((kept[k][0], text) if k == same else v)
+                    for k, v in kept.items()}
+    return [UnnumberedAct(text, doc.span(a, a + len(text))) for a, text in kept.values()]
+
+
+def _same(a: str, b: str) -> bool:
+    """Two readings of one act's name: one runs on past the other, adds the year, or
+    differs by a typo (`Luật Địa chất và koáng sản số 54/2024/QH15`)."""
+    a, b = _YEAR.sub("", a), _YEAR.sub("", b)
+    return a.startswith(b) or b.startswith(a) or fuzz.ratio(a, b) >= 92
+
+
+_YEAR = re.compile(r"\s+(?:nam\s+)?\d{4}$")
 
 
 def _key(text: str) -> str:
     return " ".join(re.findall(r"\w+", fold(text)))
 
 
-def _name_end(doc: Doc, k: int, lower_ok: bool) -> int | None:
-    """End of the name after a kind word at k, None when no capitalised name follows."""
+def _name_end(doc: Doc, a: int, k: int, lower_ok: bool) -> int | None:
+    """End of the name after the kind word at [a, k), None when no name follows: a
+    capitalised one, or for plans and strategies a lower-case one when the kind is
+    capitalised inside a sentence (`vào điều chỉnh Quy hoạch tỉnh ...`)."""
     rest = _joined(doc.text[k:k + 260])
     word = rest.split(None, 1)[0] if rest.strip() else ""
-    mid_sentence = re.search(r"[a-zà-ỹđ,]\s*$", doc.text[max(0, k - 40):k - len(doc.text[:k].split()[-1])])
+    mid_sentence = re.search(r"[a-zà-ỹđ,]\s*$", doc.text[max(0, a - 40):a])
     if not word or re.match(r"\s+(?:số\s*)?\d", rest) or not (word[:1].isupper() or mid_sentence and lower_ok):
-        return None
-    if not word[:1].isupper() and (word.lower() in ("và", "hoặc", "của", "này", "đó", "nêu", "trên", "có")
-                                   or len(rest.split()) < 3):
         return None
     stop = len(rest)
     m = _END.search(rest)
@@ -85,6 +103,9 @@ def _name_end(doc: Doc, k: int, lower_ok: bool) -> int | None:
         nxt = _NEXT_ITEM.search(rest[:stop], nxt.end())
     if nxt is not None:
         stop = nxt.start()
+    if not word[:1].isupper() and (word.lower() in ("và", "hoặc", "của", "này", "đó", "nêu", "trên", "có")
+                                   or len(rest[:stop].split()) < 3):
+        return None  # a lower-case name is a name only when it says which plan
     return k + len(rest[:stop].rstrip(" ,"))
 
 
