@@ -82,9 +82,12 @@ def paragraphs(doc: Doc, a: int, b: int) -> list[_Para]:
 class _Reader:
     """Reads one document's assignments (the unit mentions found once for the whole text)."""
 
-    def __init__(self, doc: Doc, sections: list[Section], locate: Callable[[int], str]) -> None:
+    def __init__(self, doc: Doc, sections: list[Section], locate: Callable[[int], str],
+                 addressee: tuple[int, int] | None = None) -> None:
         self.doc, self.sections, self.locate = doc, sections, locate
         self.units = find_units(doc.text)
+        if addressee is not None:
+            self.units = sorted(self.units + _references(doc, self.units, addressee), key=lambda u: u.start)
         self.starts = [u.start for u in self.units]
         self.out: list[Responsibility] = []
 
@@ -119,8 +122,9 @@ class _Reader:
             cadence(task), self.locate(pos)))
 
     def clause(self, a: int, b: int, heads: list[Unit], source: RespSource, strict: bool,
-               intro_only: bool = False) -> None:
-        """One bullet or sentence: its subjects (or the item's units) and partners."""
+               intro_only: bool = False) -> list[Unit]:
+        """One bullet or sentence: its subjects (or the item's units) and partners; the
+        subjects an assigning word named (`đề nghị Công ty thực hiện các nội dung sau:`)."""
         f = self.doc.folded
         subjects, pos = self.leading(a, b)
         rest = f[pos:b].lstrip(" ,:-–")
@@ -135,7 +139,7 @@ class _Reader:
         introduced = intro is not None or (bool(subjects) and _INTRO.search(f[a:subjects[0].start]) is not None)
         if subjects and (_PAST.match(rest) or (strict and not introduced
                                                and (intro_only or not _DUTY.match(rest)))):
-            return
+            return []
         if not subjects:
             subjects = heads
             pos = a
@@ -143,20 +147,23 @@ class _Reader:
             task = clean(self.doc.text[a:b])
             for u in self.partners(a, b) if not strict else ():
                 self.add(u, "support", source, task, u.start, u.end, a)
-            return
+            return []
         task = clean(self.doc.text[pos:b].lstrip(" ,:-–"))
         if len(task) < 4:
-            return
-        own: RespRole = "support" if _SUPPORT_FIRST.match(rest) and "chu tri" not in rest[:40] else "lead"
+            return []
+        # a unit asked only to coordinate is a support; a unit's own item stays its own
+        own: RespRole = "support" if (subjects is not heads and _SUPPORT_FIRST.match(rest)
+                                      and "chu tri" not in rest[:40]) else "lead"
         for u in subjects:
             role: RespRole = own if own == "support" or not u.collective else "all"
             self.add(u, role, source, task, u.start if u.end <= b and u.start >= a else a,
                      u.end if u.end <= b and u.start >= a else b, a)
         if subjects is not heads and _COORDINATES.match(rest):
-            return  # `X phối hợp với Y`: Y leads that work, it is no partner of X's
+            return subjects if introduced else []  # `X phối hợp với Y`: Y leads, no partner of X's
         for u in self.partners(pos, b, subjects is heads):
             if all(u.start != s.start for s in subjects):
                 self.add(u, "support", source, task, u.start, u.end, a)
+        return subjects if introduced else []
 
     def _intro(self, a: int, b: int) -> tuple[list[Unit], int] | None:
         """Units right after an assigning word inside the clause (`UBND tỉnh giao Sở X`)."""
@@ -222,15 +229,17 @@ def _sentences(doc: Doc, a: int, b: int) -> list[tuple[int, int]]:
 
 
 def read_assignments(doc: Doc, sections: list[Section], locate: Callable[[int], str],
-                     body: tuple[int, int], tasking: bool) -> list[Responsibility]:
+                     body: tuple[int, int], tasking: bool,
+                     addressee: tuple[int, int] | None = None) -> list[Responsibility]:
     """Assignments of the document's body [start, end): duties parts item by item, the
     rest sentence by sentence. `tasking` (a Công văn, Chỉ thị, Thông báo ...): every
     sentence led by a unit before a duty verb is one."""
-    reader = _Reader(doc, sections, locate)
+    reader = _Reader(doc, sections, locate, addressee)
     parts = duty_parts(doc, sections, body)
     aims = _parts(doc, sections, body, NON_DUTY_PART)
     skip = recipients(doc)
     outline = _Outline(reader, sections)
+    context: list[Unit] = []
     for para in paragraphs(doc, *body):
         if any(a <= para.start < b for a, b in skip) or doc.text[para.body:para.body + 1] == "(":
             continue
@@ -241,13 +250,17 @@ def read_assignments(doc: Doc, sections: list[Section], locate: Callable[[int], 
             if after < para.end:
                 reader.clause(after, para.end, own, source, False)
             continue
-        heads = outline.heads(para.start)
+        if para.body == para.start and not outline.title_units(para.start)[0]:
+            context = []  # a plain paragraph ends the list an assigning sentence opened
+        heads = outline.heads(para.start) or context
         if heads or in_part:
             reader.clause(para.body, para.end, heads, source, False)
         elif not _PREAMBLE.match(doc.folded[para.body:para.body + 20]):
             aim = any(p[0] <= para.start < p[1] for p in aims)
             for a, b in _sentences(doc, para.body, para.end):
-                reader.clause(a, b, [], "prose", True, intro_only=aim or not tasking)
+                named = reader.clause(a, b, [], "prose", True, intro_only=aim or not tasking)
+                if named and doc.text[a:b].rstrip().endswith(":") and b >= para.end - 2:
+                    context = named  # `đề nghị Công ty thực hiện các nội dung sau:`
     return _dedup(reader.out)
 
 
@@ -273,6 +286,22 @@ class _Outline:
                 return self.titles[i][0]
             i = self.sections[i].parent
         return []
+
+
+def _references(doc: Doc, units: list[Unit], addressee: tuple[int, int]) -> list[Unit]:
+    """The addressee (`Kính gửi: Công ty cổ phần X`) named again by its head alone
+    (`đề nghị Công ty thực hiện ...`, `Quý Công ty`): those words stand for it."""
+    named = [u for u in units if addressee[0] <= u.start < addressee[1]]
+    if len(named) != 1 or named[0].kind not in ("body", "official"):
+        return []
+    full = named[0]
+    head = " ".join(fold(full.text).split()[:2])
+    out = []
+    for m in re.finditer(r"(?<![\w])" + re.escape(head) + r"(?![\w])", doc.folded):
+        a, b = m.start(), m.end()
+        if doc.text[a:a + 1].isupper() and a >= addressee[1] and not any(u.start <= a < u.end for u in units):
+            out.append(Unit(a, b, full.text, full.kind))
+    return out
 
 
 def recipients(doc: Doc) -> list[tuple[int, int]]:

@@ -28,7 +28,7 @@ _NUMBERED = re.compile(r"^\s*,?\s*(?:số\s*)?\d{1,5}\s*/", re.I)
 _NEXT_ITEM = re.compile(r",\s+(?=[A-ZĐÀ-Ỹ])|\s+và\s+(?=[A-ZĐÀ-Ỹ])")
 
 
-_LOWER_NAMED = ("quy hoach", "chien luoc", "chuong trinh", "de an")
+_LOWER_NAMED = ("quy hoach", "chien luoc", "chuong trinh", "de an", "luat")
 
 
 def extract_unnumbered(doc: Doc, hits_at: set[int], title: str | None = None) -> list[UnnumberedAct]:
@@ -112,6 +112,7 @@ def _name_end(doc: Doc, a: int, k: int, lower_ok: bool) -> int | None:
 def _joined(text: str) -> str:
     """A name wrapped over lines goes on; a line that opens a bullet, a number or is blank
     ends it (kept as a newline)."""
+    text = re.sub(r"\n[ \t]*\n(?=[ \t]*(?:[a-zà-ỹđ]|\d{4}))", " ", text)  # a blank line inside a wrap
     return re.sub(r"\n(?!\s*(?:[-+•*]|\d{1,2}[.)]|\n|[IVX]{1,4}\.))", " ", text)
 
 

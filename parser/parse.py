@@ -33,7 +33,8 @@ def parse(pages: Sequence[RestoredPage]) -> PlanRecord:
     unnumbered = extract_unnumbered(doc, cited, header.title.value)
     audiences = parse_audiences(doc, locate)
     tasking = (header.doc_type.value or "").upper() in TASKING_TYPES
-    duties = _with_tables(read_assignments(doc, sections, locate, _body(doc), tasking), pages)
+    duties = _with_tables(read_assignments(doc, sections, locate, _body(doc), tasking,
+                                           _where(doc, header.addressee)), pages)
     warnings = _warnings(header)
     return PlanRecord(doc_id, header, tuple(sections), tuple(acts), tuple(unnumbered),
                       tuple(relations), tuple(audiences), tuple(duties), warnings)
@@ -54,6 +55,14 @@ def _with_tables(prose: list[Responsibility], pages: Sequence[RestoredPage]) -> 
 
 # types whose body is a list of orders (every sentence led by a unit and a duty verb counts)
 TASKING_TYPES = ("CÔNG VĂN", "CHỈ THỊ", "THÔNG BÁO", "KẾ HOẠCH", "QUYẾT ĐỊNH", "CÔNG ĐIỆN")
+
+
+def _where(doc: Doc, field) -> tuple[int, int] | None:
+    """The joined-text span of a header field, None when it was not found."""
+    if field.span is None:
+        return None
+    k = next((i for i, p in enumerate(doc.pages) if p.index == field.span.page), 0)
+    return doc.starts[k] + field.span.start, doc.starts[k] + field.span.end
 
 
 def _body(doc: Doc) -> tuple[int, int]:

@@ -160,6 +160,29 @@ def _at(toks: list[_Tok], i: int, table: dict[str, tuple[tuple[str, ...], ...]])
     return 0
 
 
+def _stop(toks: list[_Tok], k: int) -> int:
+    """Length of the verb or function word at k (0: none); a one-syllable one must be
+    spelt as itself (`cổ` in `cổ phần` folds like `có` but is no verb)."""
+    n = _at(toks, k, _STOP)
+    if n == 1 and toks[k].norm in STOP_FORMS and toks[k].text.lower() not in STOP_FORMS[toks[k].norm]:
+        return 0
+    return n
+
+
+# one-syllable stop words whose folded form other syllables share: their spellings
+STOP_FORMS = {"co": ("có",), "da": ("đã",), "de": ("để",), "la": ("là",), "se": ("sẽ",),
+              "ve": ("về",), "tai": ("tại",), "tu": ("từ",), "den": ("đến",), "cu": ("cử",),
+              "lap": ("lập",), "gui": ("gửi",), "ky": ("kỳ", "kỷ", "ký"), "dat": ("đạt", "đặt"),
+              "tiep": ("tiếp",), "nop": ("nộp",), "nhan": ("nhận",), "thu": ("thu",),
+              "cap": ("cấp",), "sau": ("sau",), "len": ("lên",), "qua": ("qua",), "vi": ("vì",),
+              "boi": ("bởi",), "do": ("do",), "ma": ("mà",), "thi": ("thì",), "ra": ("ra",),
+              "vao": ("vào",), "nhu": ("như",), "tren": ("trên",), "duoi": ("dưới",), "cho": ("cho",),
+              "voi": ("với",), "cua": ("của",), "theo": ("theo",), "trong": ("trong",), "ngay": ("ngày",),
+              "nam": ("năm",), "thang": ("tháng",), "moi": ("mọi", "mỗi"), "lam": ("làm",), "dua": ("đưa",),
+              "mua": ("mua",), "trinh": ("trình",), "bang": ("bằng",), "khi": ("khi",), "neu": ("nếu",),
+              "can": ("cần",), "phai": ("phải",), "duoc": ("được",), "hay": ("hay",), "hoac": ("hoặc",)}
+
+
 def tokens(text: str) -> list[_Tok]:
     folded = fold(text)
     out, prev = [], 0
@@ -263,7 +286,7 @@ def _name_step(toks: list[_Tok], k: int, head: tuple[str, ...], since_cap: int) 
     """How many tokens at k continue the name (0: it ends before k)."""
     t = toks[k]
     nxt = toks[k + 1] if k + 1 < len(toks) else None
-    if t.line_start and (not t.text[:1].isalpha() or _at(toks, k, _STOP) or _at(toks, k, _HEADS)):
+    if t.line_start and (not t.text[:1].isalpha() or _stop(toks, k) or _at(toks, k, _HEADS)):
         return 0  # a new line that opens a bullet, a duty verb or another unit
     starts_unit = nxt is not None and (bool(_at(toks, k + 1, _HEADS)) or bool(_at(toks, k + 1, _OFFICIAL)))
     if t.text in "-–&":
@@ -284,7 +307,7 @@ def _name_step(toks: list[_Tok], k: int, head: tuple[str, ...], since_cap: int) 
     if _at(toks, k, _PLUR):
         end = _collective(toks, k)
         return (end - k) if end else 0
-    if _at(toks, k, _STOP):
+    if _stop(toks, k):
         return 0
     if since_cap <= 1 and _is_word(toks[k - 1], t):
         return 1
@@ -298,7 +321,7 @@ def _lower_run(toks: list[_Tok], k: int) -> int:
         if k + n < len(toks) and toks[k + n].cap and toks[k + n].text.isalpha() \
                 and not _at(toks, k + n, _HEADS) and not _at(toks, k + n, _OFFICIAL):
             run = toks[k:k + n]
-            if all(t.text.isalpha() and not t.cap and not _at(toks, k + j, _STOP)
+            if all(t.text.isalpha() and not t.cap and not _stop(toks, k + j)
                    for j, t in enumerate(run)):
                 return n
     return 0
@@ -353,7 +376,7 @@ def _modifier(toks: list[_Tok], k: int) -> int:
     end = k + n
     while end < len(toks) and toks[end].text[:1].isalnum() and end - k < 14:
         t = toks[end]
-        if (t.line_start and t.cap) or (_at(toks, end, _STOP) and not _at(toks, end, _MODS)) \
+        if (t.line_start and t.cap) or (_stop(toks, end) and not _at(toks, end, _MODS)) \
                 or t.norm in ("va", "hoac"):
             break
         end += 1
