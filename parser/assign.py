@@ -43,7 +43,7 @@ _DUTY = re.compile(r"^(?:\(\w+\)\s*)?(?:co trach nhiem|chiu trach nhiem|chu tri|
                    r"can cu|tiep tuc|nghiem tuc|co nhiem vu|tham muu|to chuc thuc hien|"
                    r"thuc hien|trien khai|theo doi|huong dan|bao cao)\b")
 _PAST = re.compile(r"^(?:da|dang|vua|nhan duoc|ban hanh|xay dung ke hoach|co van ban|de nghi)\b")
-_BULLET = re.compile(r"^\s*(?:[-+•*–]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\s*\)|[IVX]{1,4}\s*\.)\s*")
+_BULLET = re.compile(r"^\s*(?:Điều\s+\d{1,3}\s*[.:]|[-+•*–]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\s*\)|[IVX]{1,4}\s*\.)\s*")
 _SEP = re.compile(r"^[\s,;:và]*$")
 _SUPPORT_FIRST = re.compile(r"^phoi hop\b(?!\s*,\s*(?:trien khai|thuc hien|to chuc))")
 _PREAMBLE = re.compile(r"^\s*(?:can cu|xet|theo de nghi)\b")

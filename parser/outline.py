@@ -13,7 +13,7 @@ from .doc import Doc, clean
 from .models import Section
 
 HEADING = re.compile(
-    r"^\s*(?:(?P<roman>[IVX]{1,5}|[|l](?=\.\s*[A-ZĐÀ-Ỹ]))\s*[.:]|(?P<sub>\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)\.?"
+    r"^\s*(?:(?P<article>Điều\s+\d{1,3})\s*[.:]|(?P<roman>[IVX]{1,5}|[|l](?=\.\s*[A-ZĐÀ-Ỹ]))\s*[.:]|(?P<sub>\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)\.?"
     r"|(?P<num>\d{1,2})\s*[.)]|(?P<letter>[a-zđ])\s*\))\s+(?P<title>\S.{0,200})$"
 )
 
@@ -37,6 +37,8 @@ def parse_outline(doc: Doc) -> list[Section]:
 
 
 def _number(m: re.Match) -> tuple[str, int]:
+    if m.group("article"):  # a Quyết định's articles: `Điều 3.` is the top of its outline
+        return " ".join(m.group("article").split()), 1
     if m.group("roman"):
         r = m.group("roman")
         return ("I" if r in "|l" else r), 1

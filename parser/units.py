@@ -324,6 +324,12 @@ def _lower_run(toks: list[_Tok], k: int) -> int:
             if all(t.text.isalpha() and not t.cap and not _stop(toks, k + j)
                    for j, t in enumerate(run)):
                 return n
+    # the name's last word in lower case (`Phòng Quản lý công nghiệp,`): a two-syllable
+    # word, then the name ends (punctuation, a verb, the end)
+    if k + 1 < len(toks) and not _stop(toks, k) and not toks[k + 1].cap and _is_word(toks[k], toks[k + 1]):
+        after = toks[k + 2] if k + 2 < len(toks) else None
+        if after is None or not after.text[:1].isalnum() or after.line_start or _stop(toks, k + 2):
+            return 2
     return 0
 
 

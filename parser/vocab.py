@@ -49,12 +49,13 @@ GROUPS: tuple[str, ...] = (
     "don vi duoc kiem tra", "don vi duoc thanh tra", "co so duoc kiem tra",
     "doi tuong duoc kiem tra", "to chuc, ca nhan", "co quan lien quan", "co quan, don vi lien quan",
     "co quan, to chuc lien quan", "luc luong chuc nang", "chinh quyen dia phuong", "chinh quyen co so",
+    "ca nhan co lien quan", "ca nhan lien quan", "to chuc co lien quan", "to chuc lien quan",
 )
 # Words that open a modifier of a collective (`các tổ chức, cá nhân hoạt động khoáng sản`,
 # `... được cấp giấy phép khai thác`, `... có liên quan đến ...`): the modifier runs to the
 # next punctuation or duty verb.
 MODIFIERS: tuple[str, ...] = (
-    "hoat dong", "duoc cap", "co lien quan den", "lien quan den", "tham gia", "khai thac",
+    "hoat dong", "duoc cap", "co lien quan den", "lien quan den", "co ten", "tham gia", "khai thac",
     "tham do", "kinh doanh", "san xuat", "su dung", "tren dia ban", "tai cac", "tai",
 )
 # Nouns a collective is made of (after a plural): `các sở, ban, ngành, địa phương`
@@ -65,7 +66,7 @@ COLLECTIVE_NOUNS: tuple[str, ...] = (
     "chu dau tu", "don vi thanh vien", "thanh vien", "phong ban", "bo", "tinh", "chi cuc",
     "cuc", "trung tam", "truong", "doan", "chu mo", "co so", "cong ty", "hop tac xa",
     "chinh quyen dia phuong", "chinh quyen", "nganh chuc nang", "cap uy", "dang vien",
-    "co quan chuc nang", "nha thau", "nha dau tu", "bo phan",
+    "co quan chuc nang", "nha thau", "nha dau tu", "bo phan", "ong/ba", "ong, ba",
 )
 # Words that may close a collective or a name (`... liên quan`, `... thuộc Sở`)
 QUALIFIERS: tuple[str, ...] = (
