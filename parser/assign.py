@@ -148,6 +148,7 @@ class _Reader:
             for u in self.partners(a, b) if not strict else ():
                 self.add(u, "support", source, task, u.start, u.end, a)
             return []
+        pos += len(f[pos:b]) - len(_ASIDE.sub("", f[pos:b], count=1)) if _ASIDE.match(f[pos:b].lstrip(" ,")) else 0
         task = clean(self.doc.text[pos:b].lstrip(" ,:-–"))
         if len(task) < 4:
             return []
@@ -207,10 +208,22 @@ def heading_units(reader: _Reader, s: Section, a: int) -> tuple[list[Unit], int]
     f = reader.doc.folded
     end = a + len(reader.doc.text[a:].split("\n", 1)[0])
     subjects, pos = reader.leading(a + _skip_number(reader.doc.text[a:end]), end)
-    tail = f[pos:end].strip(" .")
+    tail = _ASIDE.sub("", f[pos:end]).strip(" .,")
     if subjects and (not tail or tail.startswith(":")):
         return subjects, (pos + f[pos:end].index(":") + 1) if ":" in f[pos:end] else end
+    if subjects and tail.endswith(":") and _has_items(reader, s):
+        return subjects, end  # `3. Sở X, Sở Y chịu trách nhiệm:` then its points a), b)
     return [], a
+
+
+def _has_items(reader: _Reader, s: Section) -> bool:
+    """The item has sub-items of its own (its points are the tasks of its title's units)."""
+    i = reader.sections.index(s)
+    return any(t.parent == i for t in reader.sections[i + 1:i + 3])
+
+
+# an aside between a unit and its colon: `(theo chức năng, nhiệm vụ)`, `, theo chức năng`
+_ASIDE = re.compile(r"\([^)]{0,80}\)|,?\s*theo chuc nang,?\s*nhiem vu(?: duoc giao)?,?")
 
 
 def _skip_number(line: str) -> int:

@@ -15,6 +15,7 @@ from .models import Section
 HEADING = re.compile(
     r"^\s*(?:(?P<article>Điều\s+\d{1,3})\s*[.:]|(?P<roman>[IVX]{1,5}|[|l](?=\.\s*[A-ZĐÀ-Ỹ]))\s*[.:]|(?P<sub>\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)\.?"
     r"|(?P<num>\d{1,2})\s*[.)]|(?P<letter>[a-zđ])\s*\))\s+(?P<title>\S.{0,200})$"
+    r"|^\s*(?P<article2>Điều\s+\d{1,3})\s*[.:]\s+(?P<body>\S.*)$"
 )
 
 
@@ -29,16 +30,16 @@ def parse_outline(doc: Doc) -> list[Section]:
         while stack and sections[stack[-1]].level >= level:
             stack.pop()
         parent = stack[-1] if stack else -1
-        t0 = a + m.start("title")
-        sections.append(Section(number, clean(m.group("title")), level, doc.span(a, b), parent))
+        title = m.group("title") or m.group("body")
+        sections.append(Section(number, clean(title)[:200], level, doc.span(a, b), parent))
         stack.append(len(sections) - 1)
-        del t0
     return sections
 
 
 def _number(m: re.Match) -> tuple[str, int]:
-    if m.group("article"):  # a Quyết định's articles: `Điều 3.` is the top of its outline
-        return " ".join(m.group("article").split()), 1
+    article = m.group("article") or m.group("article2")
+    if article:  # a Quyết định's articles: `Điều 3.` is the top of its outline, whatever its length
+        return " ".join(article.split()), 1
     if m.group("roman"):
         r = m.group("roman")
         return ("I" if r in "|l" else r), 1

@@ -335,7 +335,10 @@ def _lower_run(toks: list[_Tok], k: int) -> int:
 
 def _collective(toks: list[_Tok], i: int) -> int | None:
     """End of `các sở, ban, ngành tỉnh`-like collectives at i (a plural, then nouns)."""
-    k = i + _at(toks, i, _PLUR)
+    plural = _at(toks, i, _PLUR)
+    if not plural:
+        return None
+    k = i + plural
     n = _at(toks, k, _NOUNS) or _at(toks, k, _HEADS)
     if not n or _glued(toks, k + n - 1):
         return None
@@ -370,7 +373,7 @@ def _collective(toks: list[_Tok], i: int) -> int | None:
 def _glued(toks: list[_Tok], k: int) -> bool:
     """Token k makes a word with the lower-case one after it (`trường hợp`, `phương tiện`)."""
     return k + 1 < len(toks) and not toks[k + 1].cap and _is_word(toks[k], toks[k + 1]) \
-        and not _at(toks, k + 1, _QUAL) and not _at(toks, k + 1, _PLACE)
+        and not _at(toks, k + 1, _QUAL) and not _at(toks, k + 1, _PLACE) and not _at(toks, k + 1, _NOUNS)
 
 
 def _modifier(toks: list[_Tok], k: int) -> int:
