@@ -46,6 +46,8 @@ _PAST = re.compile(r"^(?:da|dang|vua|nhan duoc|ban hanh|xay dung ke hoach|co van
 _BULLET = re.compile(r"^\s*(?:Điều\s+\d{1,3}\s*[.:]|[-+•*–]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\s*\)|[IVX]{1,4}\s*\.)\s*")
 _SEP = re.compile(r"^[\s,;:và]*$")
 _SUPPORT_FIRST = re.compile(r"^phoi hop\b(?!\s*,\s*(?:trien khai|thuc hien|to chuc))")
+_CLOSING = re.compile(r"^(?:tren day|trong qua trinh (?:thuc hien|trien khai)|qua trinh thuc hien|"
+                      r"de nghi cac|yeu cau cac|nhan duoc van ban nay)")
 _PREAMBLE = re.compile(r"^\s*(?:can cu|xet|theo de nghi)\b")
 _COORDINATES = re.compile(r"^(?:chu dong\s+|tich cuc\s+|tiep tuc\s+)?phoi hop\b")
 # parts that state aims, not duties: a unit leading a sentence there is no assignment
@@ -122,9 +124,15 @@ class _Reader:
             cadence(task), self.locate(pos)))
 
     def clause(self, a: int, b: int, heads: list[Unit], source: RespSource, strict: bool,
-               intro_only: bool = False) -> list[Unit]:
+               intro_only: bool = False, weak: bool = False) -> list[Unit]:
         """One bullet or sentence: its subjects (or the item's units) and partners; the
-        subjects an assigning word named (`đề nghị Công ty thực hiện các nội dung sau:`)."""
+        subjects an assigning word named (`đề nghị Công ty thực hiện các nội dung sau:`).
+        `weak` heads (those an earlier sentence named) yield to any subject the clause
+        names itself."""
+        if weak:
+            named = self.clause(a, b, [], source, strict, intro_only)
+            if named or self._has_subject(a, b):
+                return named
         f = self.doc.folded
         subjects, pos = self.leading(a, b)
         rest = f[pos:b].lstrip(" ,:-–")
@@ -165,6 +173,11 @@ class _Reader:
             if all(u.start != s.start for s in subjects):
                 self.add(u, "support", source, task, u.start, u.end, a)
         return subjects if introduced else []
+
+    def _has_subject(self, a: int, b: int) -> bool:
+        """The clause opens with a unit of its own (it was read as such, or rejected)."""
+        subjects, _ = self.leading(a, b)
+        return bool(subjects) or self._intro(a, b) is not None
 
     def _intro(self, a: int, b: int) -> tuple[list[Unit], int] | None:
         """Units right after an assigning word inside the clause (`UBND tỉnh giao Sở X`)."""
@@ -263,11 +276,13 @@ def read_assignments(doc: Doc, sections: list[Section], locate: Callable[[int], 
             if after < para.end:
                 reader.clause(after, para.end, own, source, False)
             continue
-        if para.body == para.start and not outline.title_units(para.start)[0]:
-            context = []  # a plain paragraph ends the list an assigning sentence opened
-        heads = outline.heads(para.start) or context
+        if _CLOSING.match(doc.folded[para.body:para.body + 40]):
+            context = []  # `Trên đây là ...`, `Trong quá trình thực hiện ...`: the list is over
+        heads = outline.heads(para.start)
         if heads or in_part:
             reader.clause(para.body, para.end, heads, source, False)
+        elif context:
+            reader.clause(para.body, para.end, context, source, False, weak=True)
         elif not _PREAMBLE.match(doc.folded[para.body:para.body + 20]):
             aim = any(p[0] <= para.start < p[1] for p in aims)
             for a, b in _sentences(doc, para.body, para.end):

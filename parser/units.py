@@ -36,6 +36,7 @@ from .vocab import (
     PLACE_WORDS,
     PLURALS,
     QUALIFIERS,
+    SPELLINGS,
     STANDALONE,
     STOP_WORDS,
     UNIT_HEADS,
@@ -155,32 +156,16 @@ def _at(toks: list[_Tok], i: int, table: dict[str, tuple[tuple[str, ...], ...]])
     if i >= len(toks):
         return 0
     for p in table.get(toks[i].norm, ()):
+        if len(p) == 1 and p[0] in SPELLINGS and toks[i].text.lower() not in SPELLINGS[p[0]]:
+            continue  # `cổ` folds like `có`, `số` like `sở`: a one-syllable word keeps its marks
         if tuple(t.norm for t in toks[i:i + len(p)]) == p:
             return len(p)
     return 0
 
 
 def _stop(toks: list[_Tok], k: int) -> int:
-    """Length of the verb or function word at k (0: none); a one-syllable one must be
-    spelt as itself (`cổ` in `cổ phần` folds like `có` but is no verb)."""
-    n = _at(toks, k, _STOP)
-    if n == 1 and toks[k].norm in STOP_FORMS and toks[k].text.lower() not in STOP_FORMS[toks[k].norm]:
-        return 0
-    return n
-
-
-# one-syllable stop words whose folded form other syllables share: their spellings
-STOP_FORMS = {"co": ("có",), "da": ("đã",), "de": ("để",), "la": ("là",), "se": ("sẽ",),
-              "ve": ("về",), "tai": ("tại",), "tu": ("từ",), "den": ("đến",), "cu": ("cử",),
-              "lap": ("lập",), "gui": ("gửi",), "ky": ("kỳ", "kỷ", "ký"), "dat": ("đạt", "đặt"),
-              "tiep": ("tiếp",), "nop": ("nộp",), "nhan": ("nhận",), "thu": ("thu",),
-              "cap": ("cấp",), "sau": ("sau",), "len": ("lên",), "qua": ("qua",), "vi": ("vì",),
-              "boi": ("bởi",), "do": ("do",), "ma": ("mà",), "thi": ("thì",), "ra": ("ra",),
-              "vao": ("vào",), "nhu": ("như",), "tren": ("trên",), "duoi": ("dưới",), "cho": ("cho",),
-              "voi": ("với",), "cua": ("của",), "theo": ("theo",), "trong": ("trong",), "ngay": ("ngày",),
-              "nam": ("năm",), "thang": ("tháng",), "moi": ("mọi", "mỗi"), "lam": ("làm",), "dua": ("đưa",),
-              "mua": ("mua",), "trinh": ("trình",), "bang": ("bằng",), "khi": ("khi",), "neu": ("nếu",),
-              "can": ("cần",), "phai": ("phải",), "duoc": ("được",), "hay": ("hay",), "hoac": ("hoặc",)}
+    """Length of the verb or function word at k (0: none)."""
+    return _at(toks, k, _STOP)
 
 
 def tokens(text: str) -> list[_Tok]:
@@ -252,10 +237,10 @@ def _unit(text: str, toks: list[_Tok], i: int, end: int, kind: UnitKind,
 def _body(toks: list[_Tok], i: int) -> int | None:
     """End (token index) of the body whose head is at i, None when it is no unit."""
     n = _at(toks, i, _HEADS)
+    if not n:
+        return None
     head = tuple(t.norm for t in toks[i:i + n])
     nxt = toks[i + n] if i + n < len(toks) else None
-    if n == 1 and HEAD_FORMS.get(head[0], toks[i].text.lower()) != toks[i].text.lower():
-        return None  # `số` is no `sở`, `bộ` no `bó`: a one-syllable head keeps its marks
     shout = nxt is not None and toks[i].text.isupper() and nxt.text.isupper() and len(nxt.text) > 1
     if nxt is not None and (not nxt.cap or shout) and _is_word(toks[i + n - 1], nxt):
         return None  # `ban hành`, `tổ chức`, `bảo đảm`: a word, not a head
@@ -396,6 +381,8 @@ def _official(text: str, toks: list[_Tok], i: int) -> tuple[Unit, int] | None:
     """`Giám đốc Sở X`, `Chủ tịch UBND các xã`, `Thủ trưởng các ban, ngành`, or a role
     alone (`Trưởng đoàn`) when capitalised."""
     n = _at(toks, i, _OFFICIAL)
+    if not n:
+        return None
     k = i + n
     for reader in (_body, _collective):
         end = reader(toks, k) if k < len(toks) else None
@@ -409,7 +396,10 @@ def _official(text: str, toks: list[_Tok], i: int) -> tuple[Unit, int] | None:
 
 def _person(text: str, toks: list[_Tok], i: int) -> tuple[Unit, int] | None:
     """`Ông Hoàng Văn Thuân - Trưởng đoàn`: the role is the unit, the name the person."""
-    k = i + _at(toks, i, PERSON_TABLE)
+    n = _at(toks, i, PERSON_TABLE)
+    if not n:
+        return None
+    k = i + n
     if k < len(toks) and toks[k].text == ".":
         k += 1  # `Ông. Hoàng Văn Thuân`
     a = k
@@ -436,7 +426,4 @@ def unit_name(unit: str) -> str:
 
 
 PERSON_TABLE = _phrases(PERSON_TITLES)
-# one-syllable heads whose folded form other words share: the head as it is spelt
-HEAD_FORMS = {"so": "sở", "bo": "bộ", "to": "tổ", "doan": "đoàn", "hoi": "hội", "dai": "đài",
-              "bao": "báo", "vu": "vụ", "cuc": "cục", "quy": "quỹ", "doi": "đội", "ban": "ban",
-              "truong": "trường", "vien": "viện", "thue": "thuế", "phong": "phòng", "bo ": "bộ"}
+

@@ -126,3 +126,24 @@ PEOPLE: tuple[str, ...] = (
     "cong nhan", "dang vien", "chien si", "to chuc, ca nhan", "cong dong", "du khach", "thi sinh",
     "hoc vien", "giao vien", "nha dau tu", "chu ho", "tho", "chi huy",
 )
+
+# How each one-syllable word of the lists above is spelt: its folded form is shared by
+# other syllables (`cổ` folds like `có`, `số` like `sở`, `quan` like `quận`), so a match
+# of one syllable needs one of these spellings (lower case, marks kept).
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    "ba": ("bà",), "ong": ("ông",), "ban": ("ban",), "bang": ("bằng",), "bao": ("báo",), "bo": ("bộ",), "boi": ("bởi",),
+    "can": ("cần",), "cap": ("cấp",), "cho": ("cho",), "co": ("có",), "cu": ("cử",),
+    "cua": ("của",), "cuc": ("cục",), "da": ("đã",), "dai": ("đài",), "dat": ("đạt", "đặt"),
+    "de": ("để",), "den": ("đến",), "do": ("do",), "doan": ("đoàn",), "doi": ("đội",),
+    "dua": ("đưa",), "duoc": ("được",), "duoi": ("dưới",), "gui": ("gửi",), "hay": ("hay",),
+    "hoac": ("hoặc",), "hoi": ("hội",), "huyen": ("huyện",), "khi": ("khi",),
+    "ky": ("ký", "kỳ", "kỷ"), "la": ("là",), "lam": ("làm",), "lap": ("lập",), "len": ("lên",),
+    "ma": ("mà",), "moi": ("mọi", "mỗi"), "mua": ("mua",), "nam": ("năm",), "neu": ("nếu",),
+    "ngay": ("ngày",), "nhan": ("nhận",), "nhu": ("như",), "nop": ("nộp",), "phai": ("phải",),
+    "phong": ("phòng",), "phuong": ("phường",), "qua": ("qua",), "quan": ("quận",), "quy": ("quỹ",),
+    "ra": ("ra",), "sau": ("sau",), "se": ("sẽ",), "so": ("sở",), "tai": ("tại",),
+    "thang": ("tháng",), "theo": ("theo",), "thi": ("thì",), "thu": ("thu",), "thue": ("thuế",),
+    "tiep": ("tiếp",), "tinh": ("tỉnh",), "to": ("tổ",), "tren": ("trên",), "trinh": ("trình",),
+    "trong": ("trong",), "truong": ("trường",), "tu": ("từ",), "vao": ("vào",),
+    "ve": ("về",), "vi": ("vì",), "vien": ("viện",), "voi": ("với",), "vu": ("vụ",), "xa": ("xã",),
+}
