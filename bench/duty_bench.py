@@ -147,7 +147,29 @@ def run() -> str:
         lines.append(f"| {split} | {n} | " + " | ".join(f"{sum(m[k]) / n:.2f}" for k in
                      ("units", "names", "tasks", "audiences", "unnumbered"))
                      + f" | {int(sum(m['right']))} / {int(sum(m['matched']))} |")
-    return "\n".join(lines)
+    return "\n".join(lines + ["", long_lines()])
+
+
+def long_lines() -> str:
+    """Parse time and peak memory of one line of prose growing to 5 MB: both must grow
+    linearly with the length (a quadratic step shows at once). Time is measured in a run
+    of its own; tracemalloc, which slows Python down, in another."""
+    import tracemalloc
+
+    sentence = "Sở Tài chính chủ trì, phối hợp với Sở Nội vụ và UBND các xã triển khai thực hiện; "
+    rows = ["| one line of | parse s | s per MB | peak MB (tracemalloc, parse + text page) |",
+            "|---|---|---|---|"]
+    for mb in (1, 2, 5):
+        text = sentence * (mb * 1_000_000 // len(sentence.encode()))
+        t0 = time.perf_counter()
+        parse_text(text)
+        dt = time.perf_counter() - t0
+        tracemalloc.start()
+        parse_text(text)
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        rows.append(f"| {mb} MB | {dt:.1f} | {dt / mb:.1f} | {peak:.0f} |")
+    return "\n".join(rows)
 
 
 if __name__ == "__main__":

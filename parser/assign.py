@@ -183,7 +183,7 @@ class _Reader:
         """Units right after an assigning word inside the clause (`UBND tỉnh giao Sở X`)."""
         f = self.doc.folded
         for u in self.within(a, b):
-            gap = f[a:u.start]
+            gap = f[max(a, u.start - 40):u.start]  # an assigning word stands right before its unit
             if _INTRO.search(gap):
                 subjects, pos = self.leading(u.start, b)
                 return subjects, pos
@@ -266,6 +266,7 @@ def read_assignments(doc: Doc, sections: list[Section], locate: Callable[[int], 
     skip = recipients(doc)
     outline = _Outline(reader, sections)
     context: list[Unit] = []
+    context_at = -1
     for para in paragraphs(doc, *body):
         if any(a <= para.start < b for a, b in skip) or doc.text[para.body:para.body + 1] == "(":
             continue
@@ -278,9 +279,14 @@ def read_assignments(doc: Doc, sections: list[Section], locate: Callable[[int], 
             continue
         if _CLOSING.match(doc.folded[para.body:para.body + 40]):
             context = []  # `Trên đây là ...`, `Trong quá trình thực hiện ...`: the list is over
-        heads = outline.heads(para.start)
-        if heads or in_part:
-            reader.clause(para.body, para.end, heads, source, False)
+        heads, item = outline.heads(para.start)
+        if context and context_at > item:
+            heads = []  # an assigning sentence inside the item named newer doers
+        if heads or in_part:  # a plain paragraph among an item's bullets may name its own doer
+            named = reader.clause(para.body, para.end, heads, source, False,
+                                  weak=bool(heads) and para.body == para.start)
+            if named and named is not heads and doc.text[para.start:para.end].rstrip().endswith(":"):
+                context, context_at = named, para.start
         elif context:
             reader.clause(para.body, para.end, context, source, False, weak=True)
         elif not _PREAMBLE.match(doc.folded[para.body:para.body + 20]):
@@ -288,7 +294,7 @@ def read_assignments(doc: Doc, sections: list[Section], locate: Callable[[int], 
             for a, b in _sentences(doc, para.body, para.end):
                 named = reader.clause(a, b, [], "prose", True, intro_only=aim or not tasking)
                 if named and doc.text[a:b].rstrip().endswith(":") and b >= para.end - 2:
-                    context = named  # `đề nghị Công ty thực hiện các nội dung sau:`
+                    context, context_at = named, para.start  # `đề nghị Công ty thực hiện các nội dung sau:`
     return _dedup(reader.out)
 
 
@@ -307,13 +313,14 @@ class _Outline:
             return self.titles[i]
         return [], pos
 
-    def heads(self, pos: int) -> list[Unit]:
+    def heads(self, pos: int) -> tuple[list[Unit], int]:
+        """The units over pos and where their item starts."""
         i = bisect.bisect_right(self.starts, pos) - 1
         while i >= 0:
             if self.titles[i][0]:
-                return self.titles[i][0]
+                return self.titles[i][0], self.starts[i]
             i = self.sections[i].parent
-        return []
+        return [], -1
 
 
 def _references(doc: Doc, units: list[Unit], addressee: tuple[int, int]) -> list[Unit]:

@@ -169,12 +169,12 @@ def _stop(toks: list[_Tok], k: int) -> int:
 
 
 def tokens(text: str) -> list[_Tok]:
-    folded = fold(text)
+    folded = fold(text).replace("–", "-")
     out, prev = [], 0
     for m in _TOKEN.finditer(text):
-        out.append(_Tok(m.start(), m.end(), m.group(), folded[m.start():m.end()].replace("–", "-"),
-                        "\n" in text[prev:m.start()]))
-        prev = m.end()
+        a, b = m.span()
+        out.append(_Tok(a, b, m.group(), folded[a:b], text.find("\n", prev, a) >= 0))
+        prev = b
     return out
 
 
@@ -333,7 +333,7 @@ def _collective(toks: list[_Tok], i: int) -> int | None:
         if t.line_start and t.cap:
             break
         m = _at(toks, k, _NOUNS)
-        if m and not _glued(toks, k + m - 1) and not t.cap:
+        if m and not _glued(toks, k + m - 1) and not t.cap and not _stop(toks, k):
             k += m  # `các phòng đơn vị thuộc Sở`: nouns with no comma between
             continue
         if t.text == "," or t.norm == "va":
