@@ -13,6 +13,7 @@ _WHERE = {
     "DocumentResult": "models", "SCHEMA_VERSION": "jsondoc", "document_json": "jsondoc",
     "read_documents": "jsondoc", "write_document": "jsondoc", "SCHEMAS": "tables",
     "write_tables": "tables", "load_db": "db", "load_results": "notebook", "show": "notebook",
+    "assignments": "notebook",
 }
 
 __all__ = sorted(_WHERE)

@@ -80,6 +80,8 @@ def _fields(doc: dict, page: int) -> list[tuple[str, str, dict | None]]:
             out.append((name, f["value"], f.get("span")))
     for a in (doc.get("record") or {}).get("legal_acts", []):
         out.append(("legal act", a["number"], a["mentions"][0]["span"]))
+    for r in (doc.get("record") or {}).get("responsibilities", []):
+        out.append((f"{r['role']} ({r['source']})", r["unit"], r["span"]))
     return [(n, v, s) for n, v, s in out if s is None or s["page"] == page]
 
 
@@ -95,6 +97,25 @@ def _diff(raw: str, text: str) -> str:
         else:
             out.append(f"<del>{html.escape(a)}</del><ins>{html.escape(b)}</ins>")
     return " ".join(out)
+
+
+def assignments(doc_id: str, out_dir: str | Path = "out") -> pd.DataFrame:
+    """Who must do what, with whom, by when, in one document: one row per unit and task,
+    with the page, the outline path and the evidence (the printed words under the span,
+    and its box on a scan), so each row can be checked against the page."""
+    doc = json.loads((Path(out_dir) / DOCS_DIR / f"{doc_id}.json").read_text(encoding="utf-8"))
+    pages = {p["index"]: p for p in doc["pages"]}
+    rows = []
+    for r in (doc.get("record") or {}).get("responsibilities", []):
+        span = r["span"]
+        text = pages.get(span["page"], {}).get("text", "")
+        rows.append({"unit": r["unit"], "role": r["role"], "person": r["person"], "task": r["task"],
+                     "deadline": r["deadline"], "cadence": r["cadence"], "section": r["section"],
+                     "source": r["source"], "page": span["page"] + 1,
+                     "evidence": " ".join(text[span["start"]:span["end"]].split()), "box": span.get("box")})
+    columns = ["unit", "role", "person", "task", "deadline", "cadence", "section", "source", "page",
+               "evidence", "box"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def show(doc_id: str, out_dir: str | Path = "out", page: int = 0) -> Html:

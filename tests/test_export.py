@@ -121,6 +121,20 @@ def test_show_html(out: Path) -> None:
     assert "<ins>Tuyên" in html and "<del>Tuyen" in html and "KH-SCT" in html
 
 
+def test_assignments_table(out: Path) -> None:
+    """A document's assignments with their evidence, as the notebook shows them."""
+    from export import assignments
+
+    doc_id = load_results(out).documents.doc_id.iloc[0]
+    table = assignments(doc_id, out)
+    rows = {(r.unit, r.role, r.section) for r in table.itertuples()}
+    assert rows == {("Văn phòng Sở", "lead", "I.1"), ("Các phòng, đơn vị", "support", "I.1")}
+    assert all(r.evidence and r.page == 1 for r in table.itertuples())
+    parquet = load_results(out).responsibilities
+    assert {"task", "person", "deadline", "cadence", "section"} <= set(parquet.columns)
+    assert set(parquet.task) == {"chủ trì, phối hợp với các phòng, đơn vị triển khai"}
+
+
 def test_notebook_runs(out: Path) -> None:
     import nbformat
     from nbclient import NotebookClient
@@ -132,4 +146,4 @@ def test_notebook_runs(out: Path) -> None:
     finally:
         os.environ.pop("VNPLANS_OUT", None)
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    assert "raw → restored" in html
+    assert "raw → restored" in html and "Văn phòng Sở" in html
