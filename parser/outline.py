@@ -14,7 +14,7 @@ from .models import Section
 
 HEADING = re.compile(
     r"^\s*(?:(?P<article>Điều\s+\d{1,3})\s*[.:]|(?P<roman>[IVX]{1,5}|[|l](?=\.\s*[A-ZĐÀ-Ỹ]))\s*[.:]|(?P<sub>\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)\.?"
-    r"|(?P<num>\d{1,2})\s*[.)]|(?P<letter>[a-zđ])\s*\))\s+(?P<title>\S.{0,200})$"
+    r"|(?P<num>\d{1,2})\s*[.)]|(?P<letter>[a-zđ])\s*\))\s+(?P<title>\S.*)$"
     r"|^\s*(?P<article2>Điều\s+\d{1,3})\s*[.:]\s+(?P<body>\S.*)$"
 )
 

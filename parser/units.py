@@ -368,7 +368,8 @@ def _modifier(toks: list[_Tok], k: int) -> int:
     if not n:
         return k
     end = k + n
-    while end < len(toks) and toks[end].text[:1].isalnum() and end - k < 14:
+    while end < len(toks) and end - k < 16 and (toks[end].text[:1].isalnum() or (
+            toks[end].text == "," and _at(toks, end + 1, _MODS))):  # `thăm dò, khai thác`
         t = toks[end]
         if (t.line_start and t.cap) or (_stop(toks, end) and not _at(toks, end, _MODS)) \
                 or t.norm in ("va", "hoac"):

@@ -73,6 +73,7 @@ QUALIFIERS: tuple[str, ...] = (
     "lien quan", "co lien quan", "chuyen mon", "chuc nang", "truc thuoc", "thuoc so",
     "thuoc ubnd", "duoc kiem tra", "duoc thanh tra", "tren dia ban", "tinh", "huyen", "xa",
     "cap tinh", "cap huyen", "cap xa", "dia phuong", "thanh vien", "trung uong", "so",
+    "thuoc tinh", "thuoc huyen", "thuoc xa", "cua tinh", "cua huyen", "cua xa", "truc thuoc tinh",
 )
 
 # Cue verbs of an assignment, by the role they give the unit before them.
