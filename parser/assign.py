@@ -19,11 +19,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .doc import Doc, clean, fold
 from .models import Responsibility, RespRole, RespSource, Section
-from .units import Unit, find_units
+from .units import Unit, find_units, unit_name
 from .vocab import ASSIGN_INTRO, SUPPORT_INTRO
 from .when import cadence, deadline
 
@@ -118,7 +118,8 @@ class _Reader:
 
     def add(self, unit: Unit, role: RespRole, source: RespSource, task: str, a: int, b: int,
             pos: int) -> None:
-        name = unit.text[:1].upper() + unit.text[1:]
+        name = unit_name(unit.text)
+        name = name[:1].upper() + name[1:]
         self.out.append(Responsibility(
             name, role, source, task, self.doc.span(a, b), unit.person, deadline(task),
             cadence(task), self.locate(pos)))
@@ -373,6 +374,10 @@ def _abs(doc: Doc, s: Section) -> int:
     return doc.starts[k] + s.span.start
 
 
+# what a fuller name of the same group adds: where it belongs or that it is concerned
+_QUALIFIED = re.compile(r"^ (?:thuoc|truc thuoc|lien quan|co lien quan|cua|tinh|huyen|xa)\b")
+
+
 def _words(unit: str) -> str:
     return " ".join(re.findall(r"\w+", fold(unit)))
 
@@ -384,7 +389,12 @@ def _dedup(items: list[Responsibility]) -> list[Responsibility]:
     seen: set[tuple[str, str, str]] = set()
     out = []
     collective = {_words(r.unit) for r in items if r.role == "all"}
+    named = {w: r.unit for r in items if r.role == "all" for w in [_words(r.unit)]}
     for r in items:
+        fuller = next((named[c] for c in collective if r.role == "all" and _QUALIFIED.match(c[len(_words(r.unit)):])
+                       and c.startswith(_words(r.unit))), None)
+        if fuller is not None:  # `các phòng, đơn vị` is the group named `Các phòng đơn vị thuộc Sở`
+            r = replace(r, unit=fuller)
         key = (_words(r.unit), r.role, r.task)
         covered = r.role == "support" and any(c.startswith(key[0]) and c != key[0] for c in collective)
         if key not in seen and not covered:
