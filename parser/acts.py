@@ -81,6 +81,16 @@ def _code_letters(seg: str) -> str:
     return single if plain.upper() not in _CODES and single.upper() in _CODES else plain
 
 
+def corrected(printed: str, number: str) -> bool:
+    """The canonical number changed the printed symbol's letters, not only its marks, case
+    or order (`QĐ-Tg` → `QĐ-TTg` is; `ND-CP` → `NĐ-CP` and `71/NQ-TW` → `71-NQ/TW` are not)."""
+    def letters(s: str) -> str:
+        return re.sub(r"[^A-Z0-9]", "", _code_letters(s).upper().replace("Đ", "D"))
+
+    tail = re.search(r"\d.*$", printed, re.S)
+    return bool(tail) and letters(tail.group()) != letters(number)
+
+
 def _kind_of(number: str, fallback: str) -> str:
     m = re.search(r"/(?:\d{4}/)?([A-ZĐ][A-Za-zĐ]*)-|^\d+-([A-Z]+)/", number)
     code = (m.group(1) or m.group(2)) if m else None
@@ -158,7 +168,8 @@ def _named(doc: Doc, a: int, b: int) -> str:
     return _trim_issuer(clean(doc.text[a:b]))
 
 
-_BEFORE = re.compile(r"(?:\bcua\s+|\bduoc\s+|\bdo\s+|[;:]\s*)(?P<who>[^;:.()\n]{3,110}?)\s+(?:phe duyet\s+|ban hanh\s+)?tai\s*$")
+_BEFORE = re.compile(r"(?:\bcua\s+|\bduoc\s+|\bdo\s+|[;:]\s*)"
+                     r"(?P<who>(?:(?!\b(?:cua|duoc|do)\s)[^;:.()\n]){3,110}?)\s+(?:phe duyet\s+|ban hanh\s+)?tai\s*$")
 
 
 def _issuer_before(doc: Doc, start: int) -> str | None:
@@ -239,7 +250,8 @@ def extract_acts(doc: Doc, own_number: str | None, section_of) -> tuple[list[Leg
         role = _role(doc, h.start)
         mention = Mention(clean(doc.text[h.start:h.end]), doc.span(h.start, h.end), section_of(h.start), role)  # type: ignore[arg-type]
         a = acts.setdefault(h.number, {"kind": h.kind, "date": None, "issuer": None, "subject": None,
-                                       "role": role, "mentions": [], "completed": h.completed})
+                                       "role": role, "mentions": [], "completed": h.completed,
+                                       "corrected": corrected(doc.text[h.start:h.end], h.number)})
         a["date"] = a["date"] or date
         a["issuer"] = a["issuer"] or issuer
         a["subject"] = a["subject"] or subject
@@ -250,7 +262,7 @@ def extract_acts(doc: Doc, own_number: str | None, section_of) -> tuple[list[Leg
             relations.append(ActRelation("sửa đổi, bổ sung", h.number, hits[i + 1].number,
                                          doc.span(h.start, hits[i + 1].end)))
     out = [LegalAct(a["kind"], n, a["date"], a["issuer"], a["subject"], a["role"],
-                    tuple(a["mentions"]), a["completed"]) for n, a in acts.items()]
+                    tuple(a["mentions"]), a["completed"], a["corrected"]) for n, a in acts.items()]
     return out, relations
 
 

@@ -101,6 +101,7 @@ class LegalAct:
     role: ActRole
     mentions: tuple[Mention, ...]
     completed: bool = False  # the number was completed from an incomplete citation
+    corrected: bool = False  # the printed symbol was corrected (`866/QĐ-Tg` → `866/QĐ-TTg`): check it
 
     def __post_init__(self) -> None:
         if not self.number or not self.mentions:

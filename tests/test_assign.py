@@ -151,3 +151,23 @@ def test_long_single_paragraph() -> None:
     text = "Sở Tài chính chủ trì, phối hợp với Sở Nội vụ triển khai thực hiện " * 15200
     rec = parse_text(text)
     assert rec.responsibilities == () and len(text) > 1_000_000
+
+
+def test_corrected_symbol_is_flagged() -> None:
+    text = ("UBND TỈNH HÀ NAM\nSố: 1/KH-UBND\nKẾ HOẠCH\nVề việc khác\nCăn cứ Quyết định số 866/QĐ-Tg "
+            "ngày 18/7/2023 của Thủ tướng Chính phủ; Nghị định 45/2020/ND-CP; Nghị quyết số 71/NQ-TW;\n")
+    got = {a.number: a.corrected for a in parse_text(text).legal_acts}
+    assert got == {"866/QĐ-TTg": True, "45/2020/NĐ-CP": False, "71-NQ/TW": False}
+
+
+@pytest.mark.parametrize(("text", "issuer"), [
+    ("Xét đề nghị của Công ty TNHH Hòa Bình tại Văn bản số 12/CV-HB ngày 2/4/2026;", "Công ty TNHH Hòa Bình"),
+    ("đã được Thủ tướng Chính phủ phê duyệt tại Quyết định số 1626/QĐ-TTg ngày 15/12/2023", "Thủ tướng Chính phủ"),
+    ("theo văn bản số 138/SNNMT-KS ngày 15/7/2025 và số 164/SNNMT-KS ngày 16/7/2025 của Sở Nông nghiệp "
+     "và Môi trường;", "Sở Nông nghiệp và Môi trường"),
+    ("Căn cứ Quyết định số 5/2025/QĐ-UBND ngày 1/7/2025 của UBND tỉnh Hà Nam về việc ban hành", "UBND tỉnh Hà Nam"),
+])
+def test_issuers(text: str, issuer: str) -> None:
+    body = "UBND TỈNH HÀ NAM\nSố: 1/KH-UBND\nKẾ HOẠCH\nVề việc khác\n" + text + "\n"
+    acts = parse_text(body).legal_acts
+    assert acts and acts[0].issuer == issuer
