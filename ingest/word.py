@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .models import Aside, AsideKind, TextCell, TextTable
-from .numbering import W, Numbering
+from .numbering import Numbering, W
 
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _SKIP = {"del", "moveFrom", "rPr", "pPr", "delText", "instrText", "delInstrText", "fldChar",
