@@ -222,16 +222,20 @@ def _docx_document(src: Path, path: Path, doc_id: str, encoding: str, note: str)
     import zipfile
 
     import docx
-    from docx.opc.exceptions import OpcError
     from lxml.etree import LxmlError
 
+    if not zipfile.is_zipfile(src):
+        raise UnsupportedFormatError("not a readable DOCX file (not a zip package)", path=path)
     try:
         d = docx.Document(str(src))
+    except Exception as exc:  # python-docx fails on a damaged package in arbitrary ways
+        raise UnsupportedFormatError("not a readable DOCX file (damaged package: "
+                                     f"{type(exc).__name__})", path=path) from exc
+    try:
         text, tables, asides = read_body(d)
-    except (OpcError, zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError,
-            LxmlError, EOFError, NotImplementedError) as exc:
-        raise UnsupportedFormatError("not a readable DOCX file (damaged, or content does not "
-                                     "match its extension)", path=path) from exc
+    except (LxmlError, KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
+        raise UnsupportedFormatError(f"not a readable DOCX file ({type(exc).__name__} in its "
+                                     "XML)", path=path) from exc
     page = Page(doc_id, 0, "text", text=text, note=note, tables=tables)
     return Document(doc_id, str(path), "docx", (page,), encoding=encoding, asides=asides)
 
