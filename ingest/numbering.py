@@ -18,6 +18,9 @@ _ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "x
 # bullets drawn from symbol fonts (private-use code points) as the characters they show
 _BULLETS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "➢", "\uf076": "❖", "\uf0fc": "✓",
             "\uf02d": "-", "\uf0a8": "•", "o": "+", "◦": "+", "": "•"}
+# letters of Wingdings-like fonts as the shapes they draw (`l` is a round bullet there)
+_DINGBATS = {"l": "•", "n": "▪", "§": "▪", "Ø": "➢", "ü": "✓", "v": "❖", "q": "❑", "-": "-"}
+_SYMBOL_FONTS = ("wingdings", "webdings", "symbol")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,7 @@ class Level:
     start: int
     suffix: str
     legal: bool  # `isLgl`: every number of the label in decimal
+    font: str = ""  # the label's font, lower case (a bullet's shape depends on it)
 
 
 def _val(el: Any, name: str) -> str | None:
@@ -39,9 +43,25 @@ def _val(el: Any, name: str) -> str | None:
 def _level(el: Any) -> Level:
     start = _val(el, "start")
     suff = _val(el, "suff") or "tab"
+    fonts = el.find(f"{W}rPr/{W}rFonts")
+    font = (fonts.get(W + "ascii") or "") if fonts is not None else ""
     return Level(_val(el, "numFmt") or "decimal", _val(el, "lvlText") or "",
                  int(start) if start and start.lstrip("-").isdigit() else 1,
-                 "" if suff == "nothing" else " ", el.find(W + "isLgl") is not None)
+                 "" if suff == "nothing" else " ", el.find(W + "isLgl") is not None, font.lower())
+
+
+def bullet(char: str, font: str = "") -> str:
+    """A bullet as the character it shows: symbol-font code points and dingbat letters
+    mapped, anything else kept."""
+    if char in _BULLETS:
+        return _BULLETS[char]
+    if font.startswith(_SYMBOL_FONTS):
+        if font.startswith("symbol"):
+            return "-" if char == "-" else "•"
+        return _DINGBATS.get(char, "•")
+    if len(char) == 1 and 0xF000 <= ord(char) <= 0xF0FF:
+        return "•"
+    return char
 
 
 def _number(n: int, fmt: str) -> str:
@@ -152,7 +172,7 @@ class Numbering:
         if level.fmt == "none":
             return ""
         if level.fmt == "bullet":
-            return _BULLETS.get(level.text, level.text) + " "
+            return bullet(level.text, level.font) + " "
         text = level.text
         for k in range(9):
             if f"%{k + 1}" in text:

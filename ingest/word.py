@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .models import Aside, AsideKind, TextCell, TextTable
-from .numbering import Numbering, W
+from .numbering import Numbering, W, bullet
 
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _SKIP = {"del", "moveFrom", "rPr", "pPr", "delText", "instrText", "delInstrText", "fldChar",
@@ -92,6 +92,8 @@ class Reader:
     def add(self, text: str) -> tuple[int, int]:
         """Append a line (NFC, so offsets hold in the page text); its span."""
         line = unicodedata.normalize("NFC", text.replace("\n", " "))
+        if not self.lines and not line.strip():
+            return self.pos, self.pos  # blank lines before the first text (a .doc has one)
         start = self.pos
         self.lines.append(line)
         self.pos += len(line) + 1
@@ -192,16 +194,11 @@ class Reader:
 
 def _symbol(el: Any) -> str:
     """`w:sym`: a character of a symbol font (a bullet, a check mark), as it shows."""
-    from .numbering import _BULLETS
-
-    code = el.get(W + "char") or ""
     try:
-        ch = chr(int(code, 16))
+        ch = chr(int(el.get(W + "char") or "", 16))
     except ValueError:
         return ""
-    if 0xF000 <= ord(ch) <= 0xF0FF:
-        ch = _BULLETS.get(ch, "•")
-    return ch
+    return bullet(ch, (el.get(W + "font") or "").lower())
 
 
 def part_text(el: Any, numbering: Numbering) -> str:
@@ -232,6 +229,8 @@ def read_body(document: Any) -> tuple[str, tuple[TextTable, ...], tuple[Aside, .
     reader.blocks(document.element.body)
     if reader.carry:
         reader.add(reader.carry)
+    while reader.lines and not reader.lines[-1].strip():
+        reader.lines.pop()  # tables lie before: their spans hold
     asides = asides_of(document, numbering) + reader.asides
     return "\n".join(reader.lines), tuple(reader.tables), tuple(asides)
 
