@@ -155,3 +155,32 @@ def test_junk_docx_exits_4(tmp_path: Path, capsys: pytest.CaptureFixture) -> Non
     assert code == ExitCode.BAD_INPUT
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "junk.docx" in err
+
+
+def test_runs_inside_wrappers_and_restarted_lists(tmp_path: Path) -> None:
+    """Text inside a hyperlink and a content control is printed text; a paragraph whose
+    mark was deleted (tracked) runs on into the next; a list instance with a start
+    override starts again at 1, one without goes on counting."""
+    import docx
+    from docx.oxml import parse_xml
+
+    from tests.docx_make import ABSTRACT, W_NS
+
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    numbering.insert(0, parse_xml(ABSTRACT))
+    for num_id, override in (("91", ""), ("92", ""), ("93", '<w:lvlOverride w:ilvl="1"><w:startOverride w:val="1"/></w:lvlOverride>')):
+        numbering.append(parse_xml(f'<w:num {W_NS} w:numId="{num_id}"><w:abstractNumId w:val="90"/>{override}</w:num>'))
+    for text, num_id in (("Một", "91"), ("Hai", "92"), ("Lại một", "93")):
+        p = d.add_paragraph(text)
+        p._p.get_or_add_pPr().append(parse_xml(f'<w:numPr {W_NS}><w:ilvl w:val="1"/><w:numId w:val="{num_id}"/></w:numPr>'))
+    p = d.add_paragraph("Xem ")
+    p._p.append(parse_xml(f'<w:hyperlink {W_NS}><w:r><w:t>Cổng thông tin</w:t></w:r></w:hyperlink>'))
+    p._p.append(parse_xml(f'<w:sdt {W_NS}><w:sdtContent><w:r><w:t xml:space="preserve"> tỉnh</w:t></w:r></w:sdtContent></w:sdt>'))
+    joined = d.add_paragraph("Đoạn bị nối ")
+    joined._p.get_or_add_pPr().append(parse_xml(
+        f'<w:rPr {W_NS}><w:del w:id="7" w:author="A" w:date="2025-01-01T00:00:00Z"/></w:rPr>'))
+    d.add_paragraph("với đoạn sau.")
+    d.save(str(tmp_path / "w.docx"))
+    assert ingest.load(tmp_path / "w.docx").pages[0].text.split("\n") == [
+        "1. Một", "2. Hai", "1. Lại một", "Xem Cổng thông tin tỉnh", "Đoạn bị nối với đoạn sau."]

@@ -49,7 +49,7 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("lo")
     docx_path = make_plan(tmp / "plan.docx")
     out = {"docx": docx_path}
-    for ext, flt in (("doc", "doc:MS Word 97"), ("odt", "odt")):
+    for ext, flt in (("doc", "doc:MS Word 97"), ("odt", "odt"), ("rtf", "rtf")):
         subprocess.run([SOFFICE, f"-env:UserInstallation={(tmp / 'profile').as_uri()}", "--headless",
                         "--convert-to", flt, "--outdir", str(tmp / ext), str(docx_path)],
                        check=True, capture_output=True, timeout=180)
@@ -58,7 +58,7 @@ def plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @needs_soffice
-@pytest.mark.parametrize("ext", ["doc", "odt"])
+@pytest.mark.parametrize("ext", ["doc", "odt", "rtf"])
 def test_old_format_gives_the_docx_record(plans: dict[str, Path], ext: str) -> None:
     got, want = record(plans[ext]).header, record(plans["docx"]).header
     for f in ("doc_type", "number", "symbol", "agency", "place", "date", "title", "signer_name"):
