@@ -50,8 +50,21 @@ def check_kind(path: Path, head: bytes) -> None:
         raise BadInputError("not an OpenDocument text file", path=path)
     if ext == ".doc" and not (head.startswith(_OLE) or head.lstrip().startswith(b"{\\rtf")):
         raise BadInputError("not a Word 97-2003 document (no compound-file header)", path=path)
-    if head.startswith(_OLE) and encrypted_ole(path):
-        raise BadInputError("password-protected Word file: cannot be read", path=path)
+    if head.startswith(_OLE):
+        if encrypted_ole(path):
+            raise BadInputError("password-protected Word file: cannot be read", path=path)
+        if not word_binary(path, head):
+            raise BadInputError("not a Word 97-2003 document (a damaged compound file, or "
+                                "no WordDocument stream)", path=path)
+
+
+def word_binary(path: Path, head: bytes) -> bool:
+    """A sound compound-file header (byte order FFFE, 512- or 4096-byte sectors) holding a
+    WordDocument stream. Why check: LibreOffice imports a damaged one as plain text and
+    'succeeds' with junk."""
+    if head[28:30] != b"\xfe\xff" or head[30:32] not in (b"\x09\x00", b"\x0c\x00"):
+        return False
+    return "WordDocument".encode("utf-16-le") in path.read_bytes()
 
 
 def encrypted_ole(path: Path) -> bool:

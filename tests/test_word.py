@@ -137,6 +137,9 @@ def _encrypted(path: Path) -> Path:
     (lambda p: _encrypted(p / "secret.docx"), BadInputError, "password-protected"),
     (lambda p: _encrypted(p / "secret.doc"), BadInputError, "password-protected"),
     (lambda p: (p / "junk.doc").write_bytes(b"plain words" * 20) and p / "junk.doc", BadInputError, "Word 97-2003"),
+    # regression: a compound-file magic and junk went through LibreOffice as plain text
+    (lambda p: (p / "junk2.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 40)
+     and p / "junk2.doc", BadInputError, "damaged compound file"),
     (lambda p: (p / "junk.rtf").write_bytes(b"plain words" * 20) and p / "junk.rtf", BadInputError, "RTF"),
     (lambda p: _junk_zip(p / "junk.odt"), BadInputError, "OpenDocument"),
 ])

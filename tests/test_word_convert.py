@@ -90,7 +90,8 @@ def _fake_soffice(bin_dir: Path, body: str) -> None:
 def _doc(tmp_path: Path) -> Path:
     """A file with a Word 97-2003 header: it passes the kind check and reaches soffice."""
     path = tmp_path / "old.doc"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000)
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 20 + b"\xfe\xff\x09\x00"
+    path.write_bytes(header.ljust(512, b"\0") + "WordDocument".encode("utf-16-le") + b"\0" * 2000)
     return path
 
 
