@@ -81,3 +81,12 @@ def test_a_citation_is_no_number_line() -> None:
     """`Thông tư số 02/...` without a colon opens a text citing an act, not a header."""
     rec = parse_text("Thông tư số 02/2017/TT-VPCP ngày 31/10/2017 hướng dẫn")
     assert rec.header.symbol.value is None
+
+
+def test_signing_body_keeps_its_name() -> None:
+    """Regression: `TM. BAN THƯỜNG TRỰC` was snapped to the known position THƯỜNG TRỰC."""
+    text = ("ỦY BAN MTTQ VIỆT NAM\nXÃ AN BÌNH\nBAN THƯỜNG TRỰC\nSố:   /HD-MTTQ-BTT\n" + MOTTO
+            + "An Bình, ngày 3 tháng 11 năm 2025\nHƯỚNG DẪN\nQuy trình hiệp thương\nCăn cứ Luật;\n"
+            "Nội dung.\nNơi nhận:\n- Lưu: VT.\nTM. BAN THƯỜNG TRỰC\nCHỦ TỊCH\n\n\nLan Thị Vân\n")
+    h = parse_text(text).header
+    assert (h.signer_title.value, h.signer_name.value) == ("TM. BAN THƯỜNG TRỰC CHỦ TỊCH", "Lan Thị Vân")
