@@ -162,11 +162,7 @@ class Reader:
         cells = [c for c in g.cells]
         texts = [self.cell_lines(c[4]) for c in cells]
         if g.n_cols <= 3 and _LAYOUT.search(fold("\n".join(ln for t in texts for ln in t))):
-            for col in range(g.n_cols):  # a layout table: column by column
-                for c, lines in zip(cells, texts, strict=True):
-                    if c[1] == col:
-                        for line in lines:
-                            self.add(line)
+            self.layout(list(zip(cells, texts, strict=True)), g.n_cols)
             return
         out: list[TextCell] = []
         for (r, col, rs, cs, tc), lines in zip(cells, texts, strict=True):
@@ -178,6 +174,23 @@ class Reader:
                 self.table(nested)
         if out:
             self.tables.append(TextTable(tuple(out), g.n_rows, max(1, g.n_cols)))
+
+    def layout(self, cells: list[tuple[list[Any], list[str]]], n_cols: int) -> None:
+        """A layout table column by column; a row-wide cell (`KẾ HOẠCH` typed in the
+        table) stays between the rows above and below it, as on the page."""
+        band: list[tuple[list[Any], list[str]]] = []
+        for item in [*cells, None]:
+            if item is not None and item[0][3] < n_cols:
+                band.append(item)
+                continue
+            for col in range(n_cols):
+                for c, lines in band:
+                    if c[1] == col:
+                        for line in lines:
+                            self.add(line)
+            band = []
+            for line in item[1] if item is not None else ():
+                self.add(line)
 
     def cell_lines(self, tc: Any) -> list[str]:
         """A cell's paragraphs as lines (its nested tables are read after it)."""

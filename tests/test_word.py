@@ -187,3 +187,23 @@ def test_runs_inside_wrappers_and_restarted_lists(tmp_path: Path) -> None:
     d.save(str(tmp_path / "w.docx"))
     assert ingest.load(tmp_path / "w.docx").pages[0].text.split("\n") == [
         "1. Một", "2. Hai", "1. Lại một", "Xem Cổng thông tin tỉnh", "Đoạn bị nối với đoạn sau."]
+
+
+def test_row_wide_cell_of_a_header_table_stays_in_place(tmp_path: Path) -> None:
+    """A header table whose last row, merged across, holds the type: the two columns
+    above it first, column by column, then the type (regression: read column by column
+    whole, the type came before the motto and the date)."""
+    import docx
+
+    d = docx.Document()
+    t = d.add_table(rows=3, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "ỦY BAN NHÂN DÂN XÃ AN BÌNH", HEADER_RIGHT[0]
+    t.cell(1, 0).text, t.cell(1, 1).text = "Số: 7/KH-UBND", "An Bình, ngày 9 tháng 3 năm 2025"
+    t.cell(2, 0).merge(t.cell(2, 1)).text = "KẾ HOẠCH"
+    d.add_paragraph("Tổ chức ngày hội đọc sách năm 2025")
+    d.save(str(tmp_path / "h.docx"))
+    assert ingest.load(tmp_path / "h.docx").pages[0].text.split("\n") == [
+        "ỦY BAN NHÂN DÂN XÃ AN BÌNH", "Số: 7/KH-UBND", HEADER_RIGHT[0],
+        "An Bình, ngày 9 tháng 3 năm 2025", "KẾ HOẠCH", "Tổ chức ngày hội đọc sách năm 2025"]
+    h = record(tmp_path / "h.docx").header
+    assert (h.date.value, h.title.value) == ("2025-03-09", "Tổ chức ngày hội đọc sách năm 2025")
