@@ -38,7 +38,8 @@ MOTTO = re.compile(r"c\S{1,3}g\s+h\S{1,2}a\s+x\S{1,2}\s+h\S{1,2}i|(?:\S+\s+\S+\s
                    r"|d\S{1,2}c\s+l\S{1,2}p\W+t\S{1,2}\s+do\b"
                    r"|d\S{1,2}ng\s+c\S{1,3}ng\s+s\S{1,2}n\s+vi\S{1,2}t\s+nam")  # party documents
 # place: words (or a lone dash, as in "Bà Rịa - Vũng Tàu"), not glued to a code before it
-_DATE = (r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:[ ]{1,2}(?:-|[^\W\d][^\s,\d/:\-]*)){0,5})\s*,\s*NGAY\s*(?P<d>\d{1,2})?(?P<dj>[^\n]{0,4}?)\s*(?:th[a-z]{1,2}ng|/)\s*(?P<m>\d{1,2})?(?P<mj>[^\d\n/]{0,3}?)\s*(?:n[a-z]m|/)\s*(?P<y>\d{4})?")
+# (a number ends a place only right before its comma: `Phường 3, ngày`, `Thôn 2, ngày`)
+_DATE = (r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:[ ]{1,2}(?:-|[^\W\d][^\s,\d/:\-]*|\d{1,2}(?=\s*,))){0,5})\s*,\s*NGAY\s*(?P<d>\d{1,2})?(?P<dj>[^\n]{0,4}?)\s*(?:th[a-z]{1,2}ng|/)\s*(?P<m>\d{1,2})?(?P<mj>[^\d\n/]{0,3}?)\s*(?:n[a-z]m|/)\s*(?P<y>\d{4})?")
 DATE = re.compile(_DATE.replace("NGAY", "ng[a-z]?y"))
 DATE_NO_DAY = re.compile(_DATE.replace("NGAY", "(?:ng[a-z]?y)?"))  # OCR lost "ngày" with the blank
 # a date printed without its day (`Hà Nội, tháng 11 năm 2025`) or with the year only

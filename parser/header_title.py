@@ -21,7 +21,8 @@ OPENERS = re.compile(r"(can cu|kinh gui|thuc hien|theo |xet |de |trong |ngay \d|
 # head words of agency names; the same syllables folded also open verbs and compounds
 # a title begins with (`BAN HÀNH`, `BỔ SUNG`, `PHÒNG, CHỐNG`, `SỐ HÓA`): those are not heads
 HEADS = re.compile(r"(ubnd|uy ban|hdnd|hoi dong|so (?!\d|hoa)|bo (?!sung|nhiem)|cuc |tong cuc|chi cuc"
-                   r"|ban (?!hanh)|doan |phong (?!chong|ngua|chay)|trung tam"
+                   r"|ban (?!hanh)|doan |phong (?!chong|ngua|chay)|trung tam|bch |chi bo |dang bo "
+                   r"|hoi (?!dong|nghi|thao|thi|dien|giang|cho|nhap)"
                    r"|van phong|thanh tra|cong an|vien |kho bac|chinh phu|thu tuong|quoc hoi|toa an"
                    r"|tong cong ty|cong ty|hoc vien|dai hoc|truong |benh vien|dang uy|tinh uy)")
 MAX_TITLE_LINES = 7
@@ -85,8 +86,8 @@ def _ends_title(doc: Doc, parts: list[tuple[int, int]], a: int, b: int, f: str, 
         return True  # the place-and-date line or the motto: the other header column
     if not parts:
         return bool(BODY_FIRST.match(f)) or authority_line(doc, a, b)
-    if _opener(text, f):
-        return True
+    if _opener(text, f) or text.endswith(":") and not text.isupper():
+        return True  # a body opener, or a lead-in (`... thông báo như sau:`)
     prev = " ".join(doc.text[x:y] for x, y in parts).strip()
     if authority_line(doc, a, b) or prev.isupper() != text.isupper():
         return True

@@ -77,6 +77,31 @@ def test_number_lines_and_agencies(text: str, want: tuple) -> None:
     assert (h.doc_type.value, h.number.value, h.symbol.value, h.agency.value, h.parent_agency.value) == want
 
 
+PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM\n"
+BODY = "KẾ HOẠCH\nTổ chức Đại hội năm 2025\nCăn cứ Điều lệ;\n"
+
+
+@pytest.mark.parametrize("text,want", [
+    # a place with its number (`Thôn 2`, `Phường 3`); a chi bộ under its đảng bộ
+    ("ĐẢNG BỘ XÃ AN BÌNH\nCHI BỘ THÔN 2\n*\nSố 03-KH/CB\n" + PARTY + "Thôn 2, ngày 5 tháng 3 năm 2025\n" + BODY,
+     ("ĐẢNG BỘ XÃ AN BÌNH", "CHI BỘ THÔN 2", "Thôn 2", "2025-03-05")),
+    ("HỘI NÔNG DÂN TỈNH AN GIANG\nBCH HỘI NÔNG DÂN XÃ AN BÌNH\nSố: 05-KH/HND\n" + MOTTO
+     + "An Bình, ngày 5 tháng 3 năm 2025\n" + BODY,
+     ("HỘI NÔNG DÂN TỈNH AN GIANG", "BCH HỘI NÔNG DÂN XÃ AN BÌNH", "An Bình", "2025-03-05")),
+])
+def test_commune_bodies(text: str, want: tuple) -> None:
+    h = parse_text(text).header
+    assert (h.parent_agency.value, h.agency.value, h.place.value, h.date.value) == want
+    assert h.title.value == "Tổ chức Đại hội năm 2025"
+
+
+def test_a_lead_in_ends_the_title() -> None:
+    """Regression: `Ủy ban nhân dân xã thông báo như sau:` ran on into the title."""
+    text = XA.replace("KH-UBND", "TB-UBND") + "THÔNG BÁO\nLịch tiếp công dân tháng 3 năm 2025\n" \
+        "Ủy ban nhân dân xã thông báo như sau:\n1. Thời gian\n"
+    assert parse_text(text).header.title.value == "Lịch tiếp công dân tháng 3 năm 2025"
+
+
 def test_a_citation_is_no_number_line() -> None:
     """`Thông tư số 02/...` without a colon opens a text citing an act, not a header."""
     rec = parse_text("Thông tư số 02/2017/TT-VPCP ngày 31/10/2017 hướng dẫn")
