@@ -25,6 +25,11 @@ MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _SKIP = {"del", "moveFrom", "rPr", "pPr", "delText", "instrText", "delInstrText", "fldChar",
          "commentReference", "footnoteReference", "endnoteReference", "annotationRef",
          "lastRenderedPageBreak", "proofErr", "bookmarkStart", "bookmarkEnd"}
+# characters as Word prints them: a non-breaking hyphen typed as a character is a hyphen
+# (`296‑QĐ/TW` is the act 296-QĐ/TW), a soft hyphen shows only at a line's end
+_PRINTED = str.maketrans({"\u2011": "-", "\u00ad": None})
+_MOTTO = re.compile(r"cong hoa xa hoi chu nghia|dang cong san viet nam")
+HEADER_LINES = 12  # a header frame is anchored among the first lines of the body
 _LAYOUT = re.compile(r"cong hoa xa hoi chu nghia|doc lap\s*[-–]\s*tu do|dang cong san viet nam"
                      r"|noi nhan\s*:|^(?:tm|kt|q|tl|tuq)\.\s", re.MULTILINE)
 
@@ -91,7 +96,7 @@ class Reader:
 
     def add(self, text: str) -> tuple[int, int]:
         """Append a line (NFC, so offsets hold in the page text); its span."""
-        line = unicodedata.normalize("NFC", text.replace("\n", " "))
+        line = unicodedata.normalize("NFC", text.replace("\n", " ").translate(_PRINTED))
         if not self.lines and not line.strip():
             return self.pos, self.pos  # blank lines before the first text (a .doc has one)
         start = self.pos
@@ -155,7 +160,19 @@ class Reader:
         for box in el.iter(W + "txbxContent"):
             if any(_tag(a) == "txbxContent" for a in box.iterancestors()):
                 continue  # a box in a box: read with its outer box
-            self.asides.append(Aside("textbox", part_text(box, self.numbering)))
+            text = part_text(box, Numbering(None, None))  # a look that counts no list item
+            if self.header_box(text):
+                self.blocks(box)  # the page's header drawn in a frame: read where it stands
+            else:
+                self.asides.append(Aside("textbox", part_text(box, self.numbering)))
+
+    def header_box(self, text: str) -> bool:
+        """A box at the top holding the Decree-30 header (the motto), when the body has
+        not given one: a header in a frame (LibreOffice saves a floating header table as
+        one) is the page's header, not an aside."""
+        if len(self.lines) > HEADER_LINES or not _MOTTO.search(fold(text)):
+            return False
+        return not any(_MOTTO.search(fold(line)) for line in self.lines)
 
     def table(self, tbl: Any) -> None:
         g = grid(tbl)

@@ -207,3 +207,33 @@ def test_row_wide_cell_of_a_header_table_stays_in_place(tmp_path: Path) -> None:
         "An Bình, ngày 9 tháng 3 năm 2025", "KẾ HOẠCH", "Tổ chức ngày hội đọc sách năm 2025"]
     h = record(tmp_path / "h.docx").header
     assert (h.date.value, h.title.value) == ("2025-03-09", "Tổ chức ngày hội đọc sách năm 2025")
+
+
+def test_header_in_a_frame_and_printed_hyphens(tmp_path: Path) -> None:
+    """A header drawn in a text box at the top (LibreOffice saves a floating header table
+    as one) is the page's header, read in place; other boxes stay apart. A non-breaking
+    hyphen typed as a character is a hyphen (regression: `296‑QĐ/TW` was no act)."""
+    import docx
+    from docx.oxml import parse_xml
+
+    from tests.docx_make import TEXT_BOX
+
+    d = docx.Document()
+    box = TEXT_BOX.replace("<w:p><w:r><w:t>DỰ THẢO</w:t></w:r></w:p>",
+                           "<w:p><w:r><w:t>ỦY BAN NHÂN DÂN XÃ AN BÌNH</w:t></w:r></w:p>"
+                           "<w:p><w:r><w:t>Số: 7/KH-UBND</w:t></w:r></w:p>"
+                           f"<w:p><w:r><w:t>{HEADER_RIGHT[0]}</w:t></w:r></w:p>"
+                           "<w:p><w:r><w:t>An Bình, ngày 9 tháng 3 năm 2025</w:t></w:r></w:p>")
+    d.add_paragraph("")._p.append(parse_xml(box))
+    d.add_paragraph("KẾ HOẠCH")
+    d.add_paragraph("Tổ chức ngày hội đọc sách năm 2025")
+    d.add_paragraph("Căn cứ Quy định số\u00a0296\u2011QĐ/TW ngày 30/5/2025 của Ban Chấp hành Trung ương;")
+    d.add_paragraph("")._p.append(parse_xml(TEXT_BOX))
+    d.save(str(tmp_path / "f.docx"))
+    doc = ingest.load(tmp_path / "f.docx")
+    assert [ln for ln in doc.pages[0].text.split("\n") if ln][:5] == [
+        "ỦY BAN NHÂN DÂN XÃ AN BÌNH", "Số: 7/KH-UBND", HEADER_RIGHT[0], "An Bình, ngày 9 tháng 3 năm 2025", "KẾ HOẠCH"]
+    assert [a.text for a in doc.asides] == ["DỰ THẢO"]
+    rec = record(tmp_path / "f.docx")
+    assert (rec.header.symbol.value, rec.header.date.value) == ("KH-UBND", "2025-03-09")
+    assert "296-QĐ/TW" in {a.number for a in rec.legal_acts}
