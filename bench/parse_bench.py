@@ -7,6 +7,7 @@ without 001), and scans rendered from the clean seeds and OCRed. Run alone:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 import unicodedata
@@ -171,7 +172,36 @@ def word_files() -> str:
     head = "| Word files (hand-annotated) | " + " | ".join(WORD_FIELDS) + " |"
     row = f"| {len(files)} files ({sum(f.suffix == '.doc' for f in files)} .doc) | " + \
         " | ".join(f"{right[f]}/{len(files)}" for f in WORD_FIELDS) + " |"
-    return "\n".join([head, "|" + "---|" * (len(WORD_FIELDS) + 1), row])
+    return "\n".join([head, "|" + "---|" * (len(WORD_FIELDS) + 1), row, "", _round_trip(files)])
+
+
+def _key(rec: PlanRecord) -> tuple:
+    """What a .doc must give as its .docx does: header values, recipients, acts, duties."""
+    h = rec.header
+    values = tuple(getattr(h, f.name).value for f in dataclasses.fields(h) if f.name != "recipients")
+    return (values, tuple(r.value for r in h.recipients), tuple(a.number for a in rec.legal_acts),
+            tuple((r.unit, r.role) for r in rec.responsibilities))
+
+
+def _round_trip(files: list[Path]) -> str:
+    """Each .docx saved as .doc by LibreOffice and read back: same record or not."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    exe = shutil.which("soffice")
+    docx_files = [f for f in files if f.suffix == ".docx"]
+    if exe is None or not docx_files:
+        return "(LibreOffice absent: .doc round trip skipped)"
+    same = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for f in docx_files:
+            subprocess.run([exe, f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}", "--headless",
+                            "--convert-to", "doc:MS Word 97", "--outdir", tmp, str(f)],
+                           capture_output=True, timeout=300, check=True)
+            same += _key(_word_record(f)) == _key(_word_record(Path(tmp) / f"{f.stem}.doc"))
+    return (f".docx saved as .doc by LibreOffice and read back: same record (header, recipients, "
+            f"acts, duties) on {same}/{len(docx_files)}")
 
 
 def long_docx(n_pages: int = 200) -> str:
