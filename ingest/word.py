@@ -53,6 +53,19 @@ class _Grid:
     n_cols: int = 0
 
 
+def _wrapped(parent: Any, tag: str) -> list[Any]:
+    """Children of a kind, also those a content control or custom XML wraps (rows and
+    cells of a form-like table)."""
+    out = []
+    for child in parent.iterchildren():
+        kind = _tag(child)
+        if kind == tag:
+            out.append(child)
+        elif kind in ("sdt", "sdtContent", "customXml"):
+            out += _wrapped(child, tag)
+    return out
+
+
 def grid(tbl: Any) -> _Grid:
     """Cells with their merges: `gridSpan` widens a cell, `vMerge` (not `restart`)
     continues the cell above in the same grid column; `gridBefore` skips columns."""
@@ -60,10 +73,10 @@ def grid(tbl: Any) -> _Grid:
     open_at: dict[int, list[Any]] = {}  # grid column -> the cell a vertical merge continues
     gcols = tbl.find(f"{W}tblGrid")
     out.n_cols = len(gcols) if gcols is not None else 0
-    for r, tr in enumerate(tbl.iterchildren(W + "tr")):
+    for r, tr in enumerate(_wrapped(tbl, "tr")):
         before = tr.find(f"{W}trPr/{W}gridBefore")
         col = int(before.get(W + "val") or 0) if before is not None else 0
-        for tc in tr.iterchildren(W + "tc"):
+        for tc in _wrapped(tr, "tc"):
             pr = tc.find(W + "tcPr")
             span_el = pr.find(W + "gridSpan") if pr is not None else None
             span = max(1, int(span_el.get(W + "val") or 1)) if span_el is not None else 1

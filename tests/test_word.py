@@ -237,3 +237,27 @@ def test_header_in_a_frame_and_printed_hyphens(tmp_path: Path) -> None:
     rec = record(tmp_path / "f.docx")
     assert (rec.header.symbol.value, rec.header.date.value) == ("KH-UBND", "2025-03-09")
     assert "296-QĐ/TW" in {a.number for a in rec.legal_acts}
+
+
+def test_rows_and_cells_inside_content_controls(tmp_path: Path) -> None:
+    """A form-like table whose second row is wrapped in a content control keeps it."""
+    import docx
+    from docx.oxml import parse_xml
+
+    from tests.docx_make import W_NS
+
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=3)
+    for c, title in enumerate(("STT", "Nội dung", "Chủ trì")):
+        t.cell(0, c).text = title
+    row = t.rows[1]._tr
+    sdt = parse_xml(f"<w:sdt {W_NS}><w:sdtContent/></w:sdt>")
+    row.addprevious(sdt)
+    sdt[0].append(row)
+    for c, value in enumerate(("1", "Rà soát hồ sơ", "Văn phòng")):
+        t._tbl.findall(".//" + "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tc")[3 + c] \
+            .find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p").append(
+                parse_xml(f"<w:r {W_NS}><w:t>{value}</w:t></w:r>"))
+    d.save(str(tmp_path / "s.docx"))
+    (table,) = page_from_text(ingest.load(tmp_path / "s.docx").pages[0]).tables
+    assert table.n_rows == 2 and [c.text for c in table.rows()[1]] == ["1", "Rà soát hồ sơ", "Văn phòng"]
