@@ -7,6 +7,7 @@ without 001), and scans rendered from the clean seeds and OCRed. Run alone:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 import unicodedata
@@ -101,7 +102,7 @@ def run() -> str:
         s = score(rec, gold[name])
         lines.append(f"| {label} | {s['header']:.0%} | {s['acts_p']:.2f} / {s['acts_r']:.2f} / {s['acts_f1']:.2f} | {s['dates']:.0%} | "
                      f"{s['issuers']:.0%} | {s['audiences_f1']:.2f} | {s['units_f1']:.2f} | {ms:.1f} |")
-    return "\n".join(lines + ["", external()])
+    return "\n".join(lines + ["", external(), "", word_files(), "", long_docx()])
 
 
 COVERAGE = ("doc_type", "number", "symbol", "place", "date", "title")
@@ -132,6 +133,107 @@ def external() -> str:
     row = f"| {n} files | " + " | ".join(f"{found[f] / n:.0%}" for f in COVERAGE) + f" | {ms / pages:.1f} |"
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(types.items(), key=lambda kv: -kv[1]))
     return "\n".join([head, "|" + "---|" * (len(COVERAGE) + 2), row, "", f"types found: {kinds}"])
+
+
+WORD_FIELDS = ("doc_type", "number", "symbol", "agency", "place", "date", "title")
+WORD_GOLD = Path(__file__).resolve().parent / "annotations" / "word_headers.json"
+
+
+def _word_record(path: Path) -> PlanRecord:
+    """A Word file through ingest (LibreOffice for .doc) and the parser, as `vnplans run`."""
+    import ingest
+    from diacritics.passthrough import passthrough
+    from ocr.text import page_from_text
+
+    return parse([passthrough(page_from_text(p)) for p in ingest.load(path).pages])
+
+
+def word_files() -> str:
+    """Header fields right on the Word files of ../shared/external/word, against the hand
+    annotation in bench/annotations/word_headers.json (conventions written there)."""
+    from ingest.convert import soffice
+    from vnplans.exceptions import MissingDependencyError
+
+    gold = {k: v for k, v in json.loads(WORD_GOLD.read_text(encoding="utf-8")).items() if not k.startswith("_")}
+    files = [SHARED / "external" / "word" / name for name in gold]
+    files = [f for f in files if f.is_file()]
+    if not files:
+        return "(../shared/external/word absent: Word header row skipped)"
+    try:
+        soffice()
+    except MissingDependencyError:
+        files = [f for f in files if f.suffix == ".docx"]  # .doc needs LibreOffice
+    right = {f: 0 for f in WORD_FIELDS}
+    for path in files:
+        h = _word_record(path).header
+        for f in WORD_FIELDS:
+            got = getattr(h, f).value or (h.date_partial.value if f == "date" else None)
+            right[f] += norm(got) == norm(gold[path.name][f])
+    head = "| Word files (hand-annotated) | " + " | ".join(WORD_FIELDS) + " |"
+    row = f"| {len(files)} files ({sum(f.suffix == '.doc' for f in files)} .doc) | " + \
+        " | ".join(f"{right[f]}/{len(files)}" for f in WORD_FIELDS) + " |"
+    return "\n".join([head, "|" + "---|" * (len(WORD_FIELDS) + 1), row, "", _round_trip(files)])
+
+
+def _key(rec: PlanRecord) -> tuple:
+    """What a .doc must give as its .docx does: header values, recipients, acts, duties."""
+    h = rec.header
+    values = tuple(getattr(h, f.name).value for f in dataclasses.fields(h) if f.name != "recipients")
+    return (values, tuple(r.value for r in h.recipients), tuple(a.number for a in rec.legal_acts),
+            tuple((r.unit, r.role) for r in rec.responsibilities))
+
+
+def _round_trip(files: list[Path]) -> str:
+    """Each .docx saved as .doc by LibreOffice and read back: same record or not."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    exe = shutil.which("soffice")
+    docx_files = [f for f in files if f.suffix == ".docx"]
+    if exe is None or not docx_files:
+        return "(LibreOffice absent: .doc round trip skipped)"
+    same = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for f in docx_files:
+            subprocess.run([exe, f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}", "--headless",
+                            "--convert-to", "doc:MS Word 97", "--outdir", tmp, str(f)],
+                           capture_output=True, timeout=300, check=True)
+            same += _key(_word_record(f)) == _key(_word_record(Path(tmp) / f"{f.stem}.doc"))
+    return (f".docx saved as .doc by LibreOffice and read back: same record (header, recipients, "
+            f"acts, duties) on {same}/{len(docx_files)}")
+
+
+def long_docx(n_pages: int = 200) -> str:
+    """Seconds to read a DOCX of about `n_pages` pages (made here: per page a heading, a
+    numbered list, prose and a task table), and to parse it."""
+    import tempfile
+
+    import docx
+
+    import ingest
+
+    d = docx.Document()
+    for k in range(n_pages):
+        d.add_paragraph(f"{k + 1}. Nhiệm vụ trọng tâm của giai đoạn {k + 1}")
+        for i in range(16):  # with the heading and the table, about one printed A4 page
+            d.add_paragraph(f"Triển khai nội dung {i} của phần {k + 1}: các sở, ngành, địa phương "
+                            "phối hợp thực hiện, báo cáo kết quả về Sở trước ngày 30 hằng tháng.",
+                            style="List Number")
+        t = d.add_table(rows=3, cols=4)
+        for r in range(3):
+            for c in range(4):
+                t.cell(r, c).text = ("STT", "Nội dung", "Chủ trì", "Phối hợp")[c] if r == 0 else f"ô {r} {c}"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "long.docx"
+        d.save(str(path))
+        t0 = time.perf_counter()
+        ingest.load(path)
+        t1 = time.perf_counter()
+        _word_record(path)
+        t2 = time.perf_counter()
+    return (f"{n_pages}-page DOCX (made by the bench): read {t1 - t0:.2f} s, "
+            f"read + parse {t2 - t1:.2f} s")
 
 
 if __name__ == "__main__":

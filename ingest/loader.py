@@ -25,13 +25,15 @@ from vnplans.exceptions import (
     VnplansError,
 )
 
+from .convert import CONVERTIBLE, check_kind, converted, is_ole
 from .models import Document, ImageRef, Page
 from .pdf import judge_layer, pdf_pages, text_layers
 from .textfile import UndecodableText, decode_text
+from .word import read_body
 
 IMAGE_EXTS = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 TEXT_EXTS = {".txt", ".text"}
-SUPPORTED = IMAGE_EXTS | TEXT_EXTS | {".pdf", ".docx"}
+SUPPORTED = IMAGE_EXTS | TEXT_EXTS | CONVERTIBLE | {".pdf", ".docx"}
 MAX_PIXELS = 100_000_000
 MIN_SIDE = 32
 A4_LONG_INCHES = 11.69
@@ -96,8 +98,22 @@ def load(path: str | Path, *, force_ocr: bool = False, dpi: int = 300) -> Docume
     if ext in IMAGE_EXTS:
         return _load_image_file(path, doc_id)
     if ext == ".docx":
-        return _load_docx(path, doc_id)
+        return _load_docx(path, doc_id, _head(path))
+    if ext in CONVERTIBLE:
+        head = _head(path)
+        if head.startswith(b"PK") and ext == ".doc":  # a DOCX saved under the old name
+            return _load_docx(path, doc_id, head)
+        check_kind(path, head)
+        return _load_converted(path, doc_id, ext)
     return _load_text(path, doc_id)
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4096)
+    except OSError as exc:
+        raise BadInputError(f"cannot read the file ({exc.strerror or exc})", path=path) from exc
 
 
 def _load_pdf(path: Path, doc_id: str, force_ocr: bool, dpi: int) -> Document:
@@ -186,62 +202,42 @@ def _load_text(path: Path, doc_id: str) -> Document:
     return Document(doc_id, str(path), "text", pages, encoding=enc)
 
 
-def _load_docx(path: Path, doc_id: str) -> Document:
-    """Paragraphs in body order; each table cell on its own line, row by row (the shape
-    of a flattened table, which the parser knows how to rebuild)."""
-    import unicodedata
+def _load_docx(path: Path, doc_id: str, head: bytes) -> Document:
+    """A Word file read as a document (ingest/word.py); a compound file named .docx is
+    a password-protected one, or a Word 97-2003 file, which LibreOffice converts."""
+    if is_ole(head):
+        check_kind(path, head)
+        return _load_converted(path, doc_id, ".doc")
+    return _docx_document(path, path, doc_id, "docx", "")
+
+
+def _load_converted(path: Path, doc_id: str, kind: str) -> Document:
+    """A .doc / .odt / .rtf file through LibreOffice, then read as the DOCX it gives."""
+    with converted(path) as docx_path:
+        return _docx_document(docx_path, path, doc_id, f"{kind[1:]} via LibreOffice",
+                              f"converted from {kind} by LibreOffice")
+
+
+def _docx_document(src: Path, path: Path, doc_id: str, encoding: str, note: str) -> Document:
     import zipfile
 
     import docx
-    from docx.opc.exceptions import OpcError
+    from lxml.etree import LxmlError
 
+    if not zipfile.is_zipfile(src):
+        raise UnsupportedFormatError("not a readable DOCX file (not a zip package)", path=path)
     try:
-        d = docx.Document(str(path))
-    except (OpcError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UnsupportedFormatError("not a readable DOCX file (content does not match its "
-                                     "extension)", path=path) from exc
-    text = unicodedata.normalize("NFC", "\n".join(_block_lines(d.element.body)))
-    return Document(doc_id, str(path), "docx", (Page(doc_id, 0, "text", text=text),),
-                    encoding="docx")
-
-
-def _tag(el: Any) -> str:
-    return str(el.tag).rsplit("}", 1)[-1]
-
-
-def _para_text(p: Any) -> str:
-    return "".join(t.text or "" for t in p.iter() if _tag(t) == "t")
-
-
-def _block_lines(parent: Any) -> list[str]:
-    """Lines of a body or a cell: paragraphs in order, tables flattened in place (a nested
-    table once, not again as part of its outer cell)."""
-    lines: list[str] = []
-    for child in parent.iterchildren():
-        tag = _tag(child)
-        if tag == "p":
-            lines.append(_para_text(child))
-        elif tag == "tbl":
-            lines += _table_lines(child)
-        elif tag == "sdt":  # content controls wrap paragraphs and tables
-            content = next((c for c in child.iterchildren() if _tag(c) == "sdtContent"), None)
-            if content is not None:
-                lines += _block_lines(content)
-    return lines
-
-
-def _table_lines(tbl: Any) -> list[str]:
-    """Each cell on its own line, row by row (a merged cell once); a cell's paragraphs
-    joined by spaces; a nested table's cells follow as their own lines."""
-    lines: list[str] = []
-    for row in (r for r in tbl.iterchildren() if _tag(r) == "tr"):
-        for cell in (c for c in row.iterchildren() if _tag(c) == "tc"):
-            kids = list(cell.iterchildren())
-            paras = [_para_text(c).strip() for c in kids if _tag(c) == "p"]
-            lines.append(" ".join(s for s in paras if s))
-            for nested in (c for c in kids if _tag(c) == "tbl"):
-                lines += _table_lines(nested)
-    return lines
+        d = docx.Document(str(src))
+    except Exception as exc:  # python-docx fails on a damaged package in arbitrary ways
+        raise UnsupportedFormatError("not a readable DOCX file (damaged package: "
+                                     f"{type(exc).__name__})", path=path) from exc
+    try:
+        text, tables, asides = read_body(d)
+    except (LxmlError, KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
+        raise UnsupportedFormatError(f"not a readable DOCX file ({type(exc).__name__} in its "
+                                     "XML)", path=path) from exc
+    page = Page(doc_id, 0, "text", text=text, note=note, tables=tables)
+    return Document(doc_id, str(path), "docx", (page,), encoding=encoding, asides=asides)
 
 
 def load_image(ref: ImageRef) -> np.ndarray:

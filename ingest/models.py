@@ -15,6 +15,7 @@ from typing import Literal
 DocKind = Literal["pdf", "image", "text", "docx"]
 PageSource = Literal["image", "text-layer", "text"]
 ImageKind = Literal["pdf", "image"]
+AsideKind = Literal["header", "footer", "textbox"]
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -38,6 +39,49 @@ class ImageRef:
 
 
 @dataclass(frozen=True, slots=True)
+class TextCell:
+    """A cell of a table a text page holds exactly (a Word table): its grid position and
+    spans, and where its text lies in the page text (`start`:`end`)."""
+
+    row: int
+    col: int
+    text: str
+    start: int
+    end: int
+    row_span: int = 1
+    col_span: int = 1
+
+    def __post_init__(self) -> None:
+        if min(self.row, self.col, self.start) < 0 or min(self.row_span, self.col_span) < 1:
+            raise ValueError(f"bad cell {self}")
+        if self.end - self.start < len(self.text.strip()) or not self.text.strip():
+            raise ValueError(f"cell span {self.start}:{self.end} cannot hold {self.text!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class TextTable:
+    """A table of a text page, cell by cell (empty cells left out). Why in ingest: a Word
+    file says where its cells are; guessing them back from flattened text would lose it."""
+
+    cells: tuple[TextCell, ...]
+    n_rows: int
+    n_cols: int
+
+    def __post_init__(self) -> None:
+        for c in self.cells:
+            if c.row + c.row_span > self.n_rows or c.col + c.col_span > self.n_cols:
+                raise ValueError(f"cell {c.row},{c.col} outside a {self.n_rows}x{self.n_cols} table")
+
+
+@dataclass(frozen=True, slots=True)
+class Aside:
+    """Text of a Word file kept apart from its body: a page header or footer, a text box."""
+
+    kind: AsideKind
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """One page of a document, before OCR. Exactly one of `text` and `image` is set,
     except for a PDF page whose text layer was rejected: then `image` is set and
@@ -49,6 +93,7 @@ class Page:
     text: str | None = None
     image: ImageRef | None = None
     note: str = ""  # why this source was chosen (e.g. "text layer rejected: 41% non-Vietnamese")
+    tables: tuple[TextTable, ...] | None = None  # None: not known (found in the text later)
 
     def __post_init__(self) -> None:
         if not _SHA256.match(self.doc_id):
@@ -59,6 +104,10 @@ class Page:
             raise ValueError("an image page needs an ImageRef")
         if self.source != "image" and self.text is None:
             raise ValueError(f"a {self.source} page needs text")
+        for t in self.tables or ():
+            for c in t.cells:
+                if self.text is None or self.text[c.start:c.end].split() != c.text.split():
+                    raise ValueError(f"cell {c.row},{c.col} does not match the page text")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +121,7 @@ class Document:
     pages: tuple[Page, ...]
     encoding: str | None = None  # for text inputs: the encoding detected (utf-8, tcvn3, vni, ...)
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    asides: tuple[Aside, ...] = ()  # a Word file's headers, footers, text boxes
 
     def __post_init__(self) -> None:
         if not _SHA256.match(self.doc_id):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ingest.models import Page
+from ingest.models import Page, TextTable
 
 from .flattened import CutTable, Seg, cut_continued, cut_table, find_table
 from .models import Cell, Line, OcrPage, OcrSource, Table, Word
@@ -19,9 +19,11 @@ from .piped import cut_piped, find_piped
 _WORD = re.compile(r"\S+")
 
 
-def text_page(doc_id: str, index: int, text: str, source: OcrSource = "text") -> OcrPage:
+def text_page(doc_id: str, index: int, text: str, source: OcrSource = "text",
+              known: tuple[TextTable, ...] | None = None) -> OcrPage:
     """Build an OcrPage from plain text, keeping the text exactly (lines and spacing);
-    only line endings are normalised to "\\n"."""
+    only line endings are normalised to "\\n". `known`: the page's tables as its file
+    gave them (a Word file), taken as they are instead of found in the text."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines: list[Line] = []
     words: list[Word] = []
@@ -31,7 +33,7 @@ def text_page(doc_id: str, index: int, text: str, source: OcrSource = "text") ->
         for m in _WORD.finditer(raw):
             words.append(Word(m.group(), None, 100.0, 0, i, pos + m.start(), pos + m.end()))
         pos += len(raw) + 1
-    tables = flattened_tables(lines)
+    tables = flattened_tables(lines) if known is None else tuple(_known(t, text) for t in known)
     return OcrPage(doc_id, index, source, text, tuple(lines), tuple(words), tables=tables)
 
 
@@ -40,7 +42,14 @@ def page_from_text(page: Page) -> OcrPage:
     if page.text is None or page.source == "image":
         raise ValueError(f"page {page.index} of {page.doc_id[:12]} is not a text page")
     source: OcrSource = "text-layer" if page.source == "text-layer" else "text"
-    return text_page(page.doc_id, page.index, page.text, source)
+    return text_page(page.doc_id, page.index, page.text, source, page.tables)
+
+
+def _known(t: TextTable, text: str) -> Table:
+    cells = tuple(Cell(c.row, c.col, c.text, None, c.row_span, c.col_span, start=c.start, end=c.end)
+                  for c in t.cells)
+    first = min((c.start for c in t.cells), default=0)
+    return Table(cells, t.n_rows, t.n_cols, None, after_line=text.count("\n", 0, first) - 1)
 
 
 class _Folded:

@@ -32,14 +32,20 @@ TYPES = {"ke hoach": "KẾ HOẠCH", "quyet dinh": "QUYẾT ĐỊNH", "chi thi":
          "giay phep": "GIẤY PHÉP", "nghi dinh": "NGHỊ ĐỊNH", "nghi quyet": "NGHỊ QUYẾT",
          "thong tu": "THÔNG TƯ", "huong dan": "HƯỚNG DẪN", "chuong trinh": "CHƯƠNG TRÌNH",
          "giay chung nhan": "GIẤY CHỨNG NHẬN", "quy dinh": "QUY ĐỊNH", "cong van": "CÔNG VĂN",
-         "bien ban": "BIÊN BẢN", "de an": "ĐỀ ÁN", "phuong an": "PHƯƠNG ÁN", "ket luan": "KẾT LUẬN"}
+         "bien ban": "BIÊN BẢN", "de an": "ĐỀ ÁN", "phuong an": "PHƯƠNG ÁN", "ket luan": "KẾT LUẬN",
+         "luat": "LUẬT", "phap lenh": "PHÁP LỆNH", "cong dien": "CÔNG ĐIỆN"}
 MOTTO = re.compile(r"c\S{1,3}g\s+h\S{1,2}a\s+x\S{1,2}\s+h\S{1,2}i|(?:\S+\s+\S+\s*[-–]\s*)?\S+\s+\S+\s*[-–]\s*h\w{2,3}h ph\w{1,3}\b"
                    r"|d\S{1,2}c\s+l\S{1,2}p\W+t\S{1,2}\s+do\b"
                    r"|d\S{1,2}ng\s+c\S{1,3}ng\s+s\S{1,2}n\s+vi\S{1,2}t\s+nam")  # party documents
 # place: words (or a lone dash, as in "Bà Rịa - Vũng Tàu"), not glued to a code before it
-_DATE = (r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:[ ]{1,2}(?:-|[^\W\d][^\s,\d/:\-]*)){0,5})\s*,\s*NGAY\s*(?P<d>\d{1,2})?(?P<dj>[^\n]{0,4}?)\s*(?:th[a-z]{1,2}ng|/)\s*(?P<m>\d{1,2})?(?P<mj>[^\d\n/]{0,3}?)\s*(?:n[a-z]m|/)\s*(?P<y>\d{4})?")
+# (a number ends a place only right before its comma: `Phường 3, ngày`, `Thôn 2, ngày`)
+_DATE = (r"(?<![\w\-/])(?P<place>[^\W\d][^\s,\d/:\-]*(?:[ ]{1,2}(?:-|[^\W\d][^\s,\d/:\-]*|\d{1,2}(?=\s*,))){0,5})\s*,\s*NGAY\s*(?P<d>\d{1,2})?(?P<dj>[^\n]{0,4}?)\s*(?:th[a-z]{1,2}ng|/)\s*(?P<m>\d{1,2})?(?P<mj>[^\d\n/]{0,3}?)\s*(?:n[a-z]m|/)\s*(?P<y>\d{4})?")
 DATE = re.compile(_DATE.replace("NGAY", "ng[a-z]?y"))
 DATE_NO_DAY = re.compile(_DATE.replace("NGAY", "(?:ng[a-z]?y)?"))  # OCR lost "ngày" with the blank
+# a date printed without its day (`Hà Nội, tháng 11 năm 2025`) or with the year only
+# (`Hà Nội, năm 2026`): the month word itself is required, a slash is not enough
+MONTH_ONLY = re.compile(_DATE.replace("NGAY", "").replace("(?:th[a-z]{1,2}ng|/)", "th[a-z]{1,2}ng"))
+YEAR_ONLY = re.compile(_DATE[:_DATE.index("NGAY")] + r"(?P<d>)(?P<dj>)(?P<m>)(?P<mj>)n[a-z]m\s*(?P<y>\d{4})\b")
 # (ngày/tháng/năm matched loosely: raw OCR reads them "ngdy", "thang", "nim")
 HEAD_LINES = 40
 RANKS = (r"(chinh phu|quoc hoi|thu tuong)\b", r"(bo|ubnd|uy ban|hdnd|hoi dong nhan dan|tinh uy|dang bo)\b",
@@ -48,6 +54,7 @@ STATE = re.compile(r"c\S{1,3}g\s+h\S{1,2}a\s+x\S{1,2}\s+h\S{1,2}i|d\S{1,2}ng\s+c
 MOTTO_TEXT = "cong hoa xa hoi chu nghia viet nam"
 MOTTO_SCORE = 80
 STAMP_INDENT = 40  # columns: the header's left column starts near the margin
+BLANKS = " \t.…_"
 
 
 def _type_of(doc: Doc, a: int, b: int) -> str | None:
@@ -124,7 +131,7 @@ def _split_top(doc: Doc, top: list[tuple[int, int, str]]) -> tuple[list[tuple[in
         cut = motto_start(f)
         if cut is None and a <= motto[0] < b:
             cut = motto[0] - a
-        date = DATE.search(f) or _broken_date(doc, a, b)
+        date = DATE.search(f) or _broken_date(doc, a, b) or MONTH_ONLY.search(f) or YEAR_ONLY.search(f)
         skip = _place_skip(doc.text[a:b], date) if date else 0
         if date and date.start() + skip > 0 and (cut is None or date.start() + skip < cut):
             cut = date.start() + skip
@@ -258,14 +265,15 @@ def _date_fields(doc: Doc, start: int, m: re.Match) -> dict[str, Field]:
     skip = _place_skip(doc.text[start - m.start():place_end], m)
     out = {"place": _field(doc, start + skip, place_end)}
     d, mo, y = m.group("d"), m.group("m"), m.group("y")
-    if m.group("dj").strip():  # the day is written by hand and unreadable: never guessed
+    junk = bool(m.group("dj").strip(BLANKS))  # dots or an ellipsis: a blank left to fill
+    if junk:  # the day is written by hand and unreadable: never guessed
         d = None
     if m.group("mj").strip():  # so is a month OCR could not read ("tháng È")
         mo = None
     if d and mo and y and 1 <= int(d) <= 31 and 1 <= int(mo) <= 12:
         out["date"] = Field(f"{int(y):04d}-{int(mo):02d}-{int(d):02d}", doc.span(a, b))
     elif mo and y and 1 <= int(mo) <= 12:
-        out["date"] = _no_day(doc, a, b, bool(m.group("dj").strip()))
+        out["date"] = _no_day(doc, a, b, junk)
         out["date_partial"] = Field(f"{int(y):04d}-{int(mo):02d}", doc.span(a, b))
     elif y:
         out["date_partial"] = Field(f"{int(y):04d}", doc.span(a, b))
@@ -321,10 +329,17 @@ def _add_agency_line(doc: Doc, names: list[list[tuple[int, int]]], a: int, b: in
     """A line opens a new agency name when it begins with an agency word (UBND, SỞ,
     BAN, ...); otherwise it continues the name above (`ỦY BAN NHÂN DÂN` / `TỈNH LÀO CAI`)."""
     f = doc.folded[a:b].strip(" \t|\xa0") + " "
-    if not names or HEADS.match(f):
+    above = doc.folded[names[-1][-1][0]:names[-1][-1][1]].strip(" \t|\xa0") if names else ""
+    if not names or HEADS.match(f) and not _unfinished(above):
         names.append([(a, b)])
     else:
         names[-1].append((a, b))
+
+
+def _unfinished(line: str) -> bool:
+    """A name line that cannot end a name: `ỦY BAN THƯỜNG VỤ` / `QUỐC HỘI`, `BAN
+    THƯỜNG VỤ` / `TỈNH ỦY`, or one cut at a conjunction or a hyphen."""
+    return bool(re.search(r"(\bthuong vu|\bva|[-,&])$", line))
 
 
 def _agencies(doc: Doc, names: list[list[tuple[int, int]]]) -> dict[str, Field]:

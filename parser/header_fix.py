@@ -33,6 +33,9 @@ POSITIONS = (
     "PHÓ TRƯỞNG PHÒNG", "CHÁNH THANH TRA", "PHÓ CHÁNH THANH TRA", "VIỆN TRƯỞNG",
     "PHÓ VIỆN TRƯỞNG", "HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG", "BÍ THƯ", "PHÓ BÍ THƯ",
     "ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "CHÍNH PHỦ", "THƯỜNG TRỰC", "GIÁM ĐỐC SỞ",
+    # bodies signed for (TM.) whose names hold a shorter entry: without them `TM. BAN
+    # THƯỜNG TRỰC` snapped to `THƯỜNG TRỰC`
+    "BAN THƯỜNG TRỰC", "BAN THƯỜNG VỤ", "BAN CHỈ ĐẠO", "BAN CHẤP HÀNH",
 )
 _POS_KEYS = {re.sub(r"\s", "", fold(p)): p for p in POSITIONS}
 _SURNAMES = {fold(n): n for n in ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ",

@@ -14,7 +14,12 @@ from .doc import Doc
 from .models import Field
 
 PARTY_NUMBER = re.compile(r"^[\s|*-]*s[o6]\s*[:.]?\s*(?P<num>\d+)?\s*-\s*(?P<sym>[a-zđ]{1,5}\s*/\s*[a-zđ]{1,5})\b")  # 12-KH/TU
-NUMBER = re.compile(r"^[\s|*-]*(?:s[o6]\s*[:.]?\s*|(?=/\s*[a-zð]+-))(?P<num>\d+(?:\s*/\s*\d{4}(?=\s*/))?)?(?P<junk>[^/\n]{0,6}?)\s*/\s*(?P<year>\d{4}\s*/\s*)?(?P<sym>[a-zð][a-zð0-9\-/]*(?:[ ]?-[ ]?[a-zð0-9]+)*)")
+# a law or resolution names its kind before the number, with a colon (`Luật số: 83/2025/QH15`;
+# without one it is a citation: `Thông tư số 02/2017/...`); a symbol
+# may hold a stray space at a hyphen (`HD- MTTQ-BTT`, as typed)
+NUMBER = re.compile(r"^[\s|*-]*(?:(?:luat|nghi quyet|nghi dinh|phap lenh|lenh|thong tu)\s+s[o6]\s*:\s*"
+                    r"|s[o6]\s*[:.]?\s*|(?=/\s*[a-zð]+-))(?P<num>\d+(?:\s*/\s*\d{4}(?=\s*/))?)?(?P<junk>[^/\n]{0,6}?)"
+                    r"\s*/\s*(?P<year>\d{4}\s*/\s*)?(?P<sym>[a-zð][a-zð0-9/]*(?:[ ]?-[ ]?[a-zð0-9/]+)*)")
 
 
 def number_fields(doc: Doc, a: int, n: re.Match) -> dict[str, Field]:

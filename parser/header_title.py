@@ -18,10 +18,18 @@ from .models import Field
 
 OPENERS = re.compile(r"(can cu|kinh gui|thuc hien|theo |xet |de |trong |ngay \d|nham |sau khi|tren co so"
                      r"|(?:[ivx]+|\d+)[.)]\s|chuong [ivx\d]|dieu \d|noi nhan)")
-HEADS = re.compile(r"(ubnd|uy ban|hdnd|hoi dong|so (?!\d)|bo |cuc |tong cuc|chi cuc|ban |doan |phong |trung tam"
+# head words of agency names; the same syllables folded also open verbs and compounds
+# a title begins with (`BAN HÀNH`, `BỔ SUNG`, `PHÒNG, CHỐNG`, `SỐ HÓA`): those are not heads
+HEADS = re.compile(r"(ubnd|uy ban|hdnd|hoi dong|so (?!\d|hoa)|bo (?!sung|nhiem)|cuc |tong cuc|chi cuc"
+                   r"|ban (?!hanh)|doan |phong (?!chong|ngua|chay)|trung tam|bch |chi bo |dang bo "
+                   r"|hoi (?!dong|nghi|thao|thi|dien|giang|cho|nhap)"
                    r"|van phong|thanh tra|cong an|vien |kho bac|chinh phu|thu tuong|quoc hoi|toa an"
                    r"|tong cong ty|cong ty|hoc vien|dai hoc|truong |benh vien|dang uy|tinh uy)")
 MAX_TITLE_LINES = 7
+# what may open the body right under the type line: the title is mandatory there, so a
+# first line that opens like a sentence (`Thực hiện Chương trình ...`, `Về việc ...`) is
+# still the title, unless it is a legal basis, an addressee or a numbered part
+BODY_FIRST = re.compile(r"(can cu|kinh gui|(?:[ivx]+|\d+)[.)]\s|chuong [ivx\d]|dieu \d|noi nhan|phan [ivx\d])")
 
 
 def authority_line(doc: Doc, a: int, b: int) -> bool:
@@ -63,16 +71,23 @@ def _before_date(doc: Doc, a: int, b: int) -> tuple[int, int]:
 
     f = doc.folded[a:b]
     date = DATE.search(f)
-    cuts = [c for c in (date.start() if date else None, motto_start(f)) if c]
+    cuts = [c for c in (date.start() if date else None, motto_start(f)) if c is not None]
     return (a, a + min(cuts)) if cuts else (a, b)
 
 
 def _ends_title(doc: Doc, parts: list[tuple[int, int]], a: int, b: int, f: str, blank: bool) -> bool:
+    from .header import DATE, motto_start
+
     text = doc.text[a:b].strip(" \t|\xa0")
-    if _opener(text, f) or re.fullmatch(r"[-–—_=.*\s]+", text) or text.startswith("("):
+    if re.fullmatch(r"[-–—_=.*\s]+", text) or text.startswith("("):
         return True
+    date = DATE.search(f)
+    if date and not f[:date.start()].strip() or motto_start(f) == 0:
+        return True  # the place-and-date line or the motto: the other header column
     if not parts:
-        return authority_line(doc, a, b)
+        return bool(BODY_FIRST.match(f)) or authority_line(doc, a, b)
+    if _opener(text, f) or text.endswith(":") and not text.isupper():
+        return True  # a body opener, or a lead-in (`... thông báo như sau:`)
     prev = " ".join(doc.text[x:y] for x, y in parts).strip()
     if authority_line(doc, a, b) or prev.isupper() != text.isupper():
         return True
@@ -81,10 +96,20 @@ def _ends_title(doc: Doc, parts: list[tuple[int, int]], a: int, b: int, f: str, 
     return prev.endswith((".", ";", ":")) and text[:1].isupper()
 
 
+# openers whose folded form is also another word: only the marked one opens a paragraph
+# (`Để thực hiện` opens, `Đề án ...` goes on with a title; `Xét đề nghị`, not `Xe ...`)
+_MARKED = {"de": "để", "xet": "xét"}
+
+
 def _opener(text: str, folded: str) -> bool:
     """A body paragraph's first words (`Căn cứ`, `Thực hiện`): capitalised, unlike the
     same words running on in a title (`... trong sử dụng`)."""
-    return bool(OPENERS.match(folded)) and not text[:1].islower()
+    if not OPENERS.match(folded) or text[:1].islower():
+        return False
+    first = folded.split(" ", 1)[0]
+    if first in _MARKED and text.split(" ", 1)[0].lower() != _MARKED[first]:
+        return text.isascii()  # unmarked text cannot tell: as before
+    return True
 
 
 def title_field(doc: Doc, parts: list[tuple[int, int]]) -> dict[str, Field]:
