@@ -350,6 +350,7 @@ class Decoder:
         """Every beam state extended by every candidate of the slot, best per new state."""
         lm = self.model.lm
         ctx3, cache2, logp, logp2 = lm.ctx3, lm._cache2, lm.logp, lm.logp2
+        seen3 = lm.has_context if lm.corpus is not None else None
         words = [c.lm for c in slot.cands]
         costs = [c.cost for c in slot.cands]
         nxt: dict[tuple[str, str], tuple[float, tuple[int, ...]]] = {}
@@ -360,7 +361,7 @@ class Decoder:
         shared: dict[str, tuple[float, tuple[int, ...]]] = {}
         extend: list[tuple[str, float, tuple[int, ...], list[float]]] = []
         for (u, v), (score, path) in beam.items():
-            if (u, v) in ctx3:
+            if (u, v) in ctx3 or seen3 is not None and seen3(u, v):
                 lps = [logp(u, v, w) for w in words]
                 extend.append((v, score, path, doc.mixed(v, words, lps) if v in seen else lps))  # type: ignore[union-attr]
             else:

@@ -12,6 +12,11 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .store import NgramStore
 
 BOS = "<s>"
 UNK = "<x>"  # a word that is not a Vietnamese syllable (abbreviation, English word)
@@ -32,6 +37,8 @@ class TrigramLM:
     caps: Counter = field(default_factory=Counter)  # syllable -> capitalised mid-sentence
     seen: Counter = field(default_factory=Counter)  # syllable -> seen mid-sentence
     acronyms: Counter = field(default_factory=Counter)  # initials of syllable runs with d/đ
+    corpus: NgramStore | None = None  # counts of the public legal corpora (memory-mapped)
+    corpus_weight: float = 0.0  # its share in the linear mix with the counts above
 
     def __post_init__(self) -> None:
         self.finalise()
@@ -74,13 +81,43 @@ class TrigramLM:
         self._p1: dict[str, float] = {}
         self._logp1: dict[str, float] = {}
         self._cache2: dict[tuple[str, str], float] = {}
+        self._ctxc: dict[tuple[str, str], tuple[int, int]] = {}
 
     def p1(self, w: str) -> float:
         hit = self._p1.get(w)
         if hit is None:
             kn = self.cont1.get(w, 0) / self.cont1_total
-            hit = self._p1[w] = 0.55 * kn + 0.4 * self.prior.get(w, 0.0) + 0.05 / self.vocab_size
+            hit = 0.55 * kn + 0.4 * self.prior.get(w, 0.0) + 0.05 / self.vocab_size
+            if self.corpus is not None:  # the corpus's own unigram, over the same floor
+                lam = self.corpus_weight
+                hit = (1 - lam) * hit + lam * (0.95 * self.corpus.p1(w) + 0.05 / self.vocab_size)
+            self._p1[w] = hit
         return hit
+
+    def has_context(self, u: str, v: str) -> bool:
+        """(u, v) was seen as a trigram context (by the small counts or the corpus)."""
+        if (u, v) in self.ctx3:
+            return True
+        if self.corpus is None:
+            return False
+        hit = self._ctxc.get((u, v))
+        if hit is None:
+            hit = self._ctxc[(u, v)] = self.corpus.context(u, v)
+        return hit[0] > 0
+
+    def _mixed(self, u: str | None, v: str, w: str, small: float) -> float:
+        """(1 − λ)·P_small + λ·P_corpus, P_corpus over the shared unigram."""
+        store = self.corpus
+        assert store is not None
+        p = store.p2(v, w, self.p1(w))
+        if u is not None:
+            ctx = self._ctxc.get((u, v))
+            if ctx is None:
+                ctx = self._ctxc[(u, v)] = store.context(u, v)
+            if ctx[0]:
+                p = store.p3(u, v, w, p, ctx)
+        lam = self.corpus_weight
+        return (1 - lam) * small + lam * p
 
     def logp1(self, w: str) -> float:
         hit = self._logp1.get(w)
@@ -98,14 +135,17 @@ class TrigramLM:
     def logp(self, u: str, v: str, w: str) -> float:
         """Natural-log probability of w after (u, v)."""
         n = self.ctx3.get((u, v), 0)
-        if not n:  # most contexts were never seen: the bigram level, cached on its own
-            return self.logp2(v, w)
+        if not n and not (self.corpus is not None and self.has_context(u, v)):
+            return self.logp2(v, w)  # most contexts were never seen: the bigram level, cached on its own
         key = (u, v, w)
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        c = self.tri.get(key, 0)
-        lp = math.log(max(c - D, 0) / n + D * self.types3[(u, v)] / n * self.p2(v, w))
+        if n:
+            p = max(self.tri.get(key, 0) - D, 0) / n + D * self.types3[(u, v)] / n * self.p2(v, w)
+        else:
+            p = self.p2(v, w)
+        lp = math.log(self._mixed(u, v, w, p) if self.corpus is not None else p)
         if len(self._cache) < 2_000_000:
             self._cache[key] = lp
         return lp
@@ -119,6 +159,8 @@ class TrigramLM:
             if n:  # p2, inlined: this is the decoder's hottest cold path
                 c = self.cont2.get(key, 0)
                 p1 = (c - D if c > D else 0.0) / n + D * self.types2[v] / n * p1
+            if self.corpus is not None:
+                p1 = self._mixed(None, v, w, p1)
             hit = math.log(p1)
             if len(self._cache2) < 2_000_000:
                 self._cache2[key] = hit
@@ -198,7 +240,11 @@ class TrigramLM:
         return best
 
     def to_json(self) -> dict:
+        corpus = None if self.corpus is None else {
+            "store": self.corpus.path.name, "weight": self.corpus_weight,
+            "corpora": self.corpus.meta.get("corpora", {})}
         return {
+            "corpus": corpus,
             "acronyms": dict(self.acronyms),
             "caps": [[w, self.caps[w], n] for w, n in self.seen.items()],
             "tri": [[u, v, w, c] for (u, v, w), c in self.tri.items()],
@@ -208,7 +254,7 @@ class TrigramLM:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> TrigramLM:
+    def from_json(cls, data: dict, near: Path | None = None) -> TrigramLM:
         lm = cls.__new__(cls)
         lm.tri = Counter({(u, v, w): c for u, v, w, c in data["tri"]})
         lm.extra_bigrams = Counter({(v, w): c for v, w, c in data["extra_bigrams"]})
@@ -217,6 +263,9 @@ class TrigramLM:
         lm.caps = Counter({w: k for w, k, _ in data.get("caps", ()) if k})
         lm.seen = Counter({w: n for w, _, n in data.get("caps", ())})
         lm.acronyms = Counter(data.get("acronyms", {}))
+        lm.corpus, lm.corpus_weight = _store(data.get("corpus"), near), 0.0
+        if lm.corpus is not None:
+            lm.corpus_weight = float(data["corpus"]["weight"])
         lm.finalise()
         return lm
 
@@ -225,8 +274,23 @@ def merge(a: TrigramLM, b: TrigramLM) -> TrigramLM:
     """A model with the counts of both (used by `train` to add a user's corpus)."""
     out = TrigramLM(tri=a.tri + b.tri, prior=a.prior or b.prior,
                     extra_bigrams=a.extra_bigrams + b.extra_bigrams, vocab_size=a.vocab_size,
-                    caps=a.caps + b.caps, seen=a.seen + b.seen, acronyms=a.acronyms + b.acronyms)
+                    caps=a.caps + b.caps, seen=a.seen + b.seen, acronyms=a.acronyms + b.acronyms,
+                    corpus=a.corpus or b.corpus, corpus_weight=a.corpus_weight or b.corpus_weight)
     return out
+
+
+def _store(ref: dict | None, near: Path | None) -> NgramStore | None:
+    """The corpus store a model names: shipped beside the package's model, so a model
+    `vnplans train` wrote elsewhere finds it too. A store built from other corpora than
+    the model records is refused (its counts would not be the ones measured)."""
+    if not ref:
+        return None
+    from .store import open_store
+
+    store = open_store(ref["store"], near)
+    if store.meta.get("corpora") != ref.get("corpora"):
+        raise ValueError(f"{store.path}: built from other corpora than the model records")
+    return store
 
 
 

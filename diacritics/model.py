@@ -96,7 +96,7 @@ class Model:
     def read(cls, path: Path = MODEL_PATH, exclude: Iterable[str] = ()) -> Model:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             data = json.load(fh)
-        lm = TrigramLM.from_json(data["lm"])
+        lm = TrigramLM.from_json(data["lm"], path.parent)
         rules = {name: Counter({(a, b): c for a, b, c in rows})
                  for name, rows in data["rules"].items()}
         return cls.create(lm, rules, exclude)
@@ -141,6 +141,7 @@ def lm_from_texts(texts: Iterable[str], base: TrigramLM | None = None) -> Trigra
     lm = TrigramLM(prior=base.prior if base else {},
                    extra_bigrams=Counter(base.extra_bigrams) if base else Counter())
     if base is not None:
+        lm.corpus, lm.corpus_weight = base.corpus, base.corpus_weight
         lm.tri = Counter(base.tri)
         lm.caps, lm.seen = Counter(base.caps), Counter(base.seen)
         lm.acronyms = Counter(base.acronyms)
