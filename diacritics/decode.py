@@ -39,6 +39,7 @@ FUZZY_DAMAGED = 2.0  # the same edit on a marked word that is no syllable (Noh�
 WEAK = 9.5  # a token whose best candidate costs more than this (channel − unigram) is suspect
 SHAPE_KEEP = 4.0  # keeping a bare skeleton of a syllable (xuyen): a stripped word, not a foreign one
 VALID_RULES = 3.0
+DAMAGED_KEEP = 2.0  # keeping a marked word that is no syllable (trƣởng, Nohị): extra nats
 NAME_COST = 2.0  # measured on real vie OCR: Mù Cang Chải stays, fixes kept
 CASE_WEIGHT = 0.5  # measured: 1.0 over-trusts the few capitals in our clean text
 _LEAD = "\"'([{“‘«*•·"
@@ -149,6 +150,8 @@ class Decoder:
             keep = self.costs.keep + (4.0 if _MIXED.match(core) else 0.0)
             if obs in idx:
                 keep += SHAPE_KEEP
+            if self._damaged(core):  # the corpus LM's non-syllable class is abbreviations
+                keep += DAMAGED_KEEP  # and list letters (điểm d), not damaged words
             cands.append(Cand(core, UNK, keep if cands or self._damaged(core) else 0.0))
         elif all(c.lm != low for c in cands):
             cands.append(Cand(core, low, 0.0))
