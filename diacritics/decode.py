@@ -19,7 +19,7 @@ from ingest.orthography import is_syllable, marked_rate
 from ocr.models import CharDoubt
 
 from . import doubts as _doubts
-from .channel import MarkCosts, conf_scale, mark_cost
+from .channel import STRIPPED_RULES, MarkCosts, conf_scale, mark_cost
 from .lexicon import fold_tone_placement, skeleton
 from .lm import BOS, NUM, UNK, DocumentCache
 from .model import Model, ends_sentence
@@ -315,8 +315,10 @@ class Decoder:
         if is_code(core) and not mixed:
             fixed = repair_symbol(core)
             return Slot(start, end, core, (Cand(fixed, NUM, 0.0),), "code")
-        if mixed and self.costs.lost >= 1.0 or not any(c.isalpha() for c in core) and not _garbled(core):
-            # on a page that kept its marks, letters with digits (1A, B40) are codes
+        intact = self.costs.lost >= 1.0 or self.costs.rule_scale >= STRIPPED_RULES
+        if mixed and intact or not any(c.isalpha() for c in core) and not _garbled(core):
+            # on a page that kept its marks, or lost only them (stripped text: `Nậm Cang
+            # 1A` became `là`), letters with digits (1A, B40) are codes
             return Slot(start, end, core, (Cand(core, NUM, 0.0),), "passthrough")
         if len(core) > 12 or _ABBREV.match(core):
             if self.costs.lost < 1.0 and "D" in core:  # marks lost: Đ may be printed as D
@@ -352,7 +354,7 @@ class Decoder:
               ) -> dict[tuple[str, str], tuple[float, tuple[int, ...]]]:
         """Every beam state extended by every candidate of the slot, best per new state."""
         lm = self.model.lm
-        ctx3, cache2, logp, logp2 = lm.ctx3, lm._cache2, lm.logp, lm.logp2
+        ctx3, cache2, logps, logp2 = lm.ctx3, lm._cache2, lm.logps, lm.logp2
         seen3 = lm.has_context if lm.corpus is not None else None
         words = [c.lm for c in slot.cands]
         costs = [c.cost for c in slot.cands]
@@ -365,7 +367,7 @@ class Decoder:
         extend: list[tuple[str, float, tuple[int, ...], list[float]]] = []
         for (u, v), (score, path) in beam.items():
             if (u, v) in ctx3 or seen3 is not None and seen3(u, v):
-                lps = [logp(u, v, w) for w in words]
+                lps = logps(u, v, words)
                 extend.append((v, score, path, doc.mixed(v, words, lps) if v in seen else lps))  # type: ignore[union-attr]
             else:
                 old = shared.get(v)

@@ -82,6 +82,7 @@ class TrigramLM:
         self._logp1: dict[str, float] = {}
         self._cache2: dict[tuple[str, str], float] = {}
         self._ctxc: dict[tuple[str, str], tuple[int, int]] = {}
+        self._bi: dict[tuple[str, str], tuple[float, float]] = {}
 
     def p1(self, w: str) -> float:
         hit = self._p1.get(w)
@@ -105,17 +106,31 @@ class TrigramLM:
             hit = self._ctxc[(u, v)] = self.corpus.context(u, v)
         return hit[0] > 0
 
-    def _mixed(self, u: str | None, v: str, w: str, small: float) -> float:
-        """(1 − λ)·P_small + λ·P_corpus, P_corpus over the shared unigram."""
+    def _bigrams(self, v: str, w: str) -> tuple[float, float]:
+        """(P_small, P_corpus) of w after v, cached: every context u ending in v asks."""
+        key = (v, w)
+        hit = self._bi.get(key)
+        if hit is None:
+            store = self.corpus
+            assert store is not None
+            hit = (self.p2(v, w), store.p2(v, w, self._p1.get(w) or self.p1(w)))
+            if len(self._bi) < 2_000_000:
+                self._bi[key] = hit
+        return hit
+
+    def _mixed(self, u: str, v: str, w: str, n: int) -> float:
+        """(1 − λ)·P_small + λ·P_corpus, both over the shared unigram (n: the small
+        counts' total for the context (u, v))."""
         store = self.corpus
         assert store is not None
-        p = store.p2(v, w, self.p1(w))
-        if u is not None:
-            ctx = self._ctxc.get((u, v))
-            if ctx is None:
-                ctx = self._ctxc[(u, v)] = store.context(u, v)
-            if ctx[0]:
-                p = store.p3(u, v, w, p, ctx)
+        small, p = self._bigrams(v, w)
+        if n:
+            small = max(self.tri.get((u, v, w), 0) - D, 0) / n + D * self.types3[(u, v)] / n * small
+        ctx = self._ctxc.get((u, v))
+        if ctx is None:
+            ctx = self._ctxc[(u, v)] = store.context(u, v)
+        if ctx[0]:
+            p = store.p3(u, v, w, p, ctx)
         lam = self.corpus_weight
         return (1 - lam) * small + lam * p
 
@@ -141,26 +156,58 @@ class TrigramLM:
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        if n:
-            p = max(self.tri.get(key, 0) - D, 0) / n + D * self.types3[(u, v)] / n * self.p2(v, w)
+        if self.corpus is not None:
+            lp = math.log(self._mixed(u, v, w, n))
         else:
-            p = self.p2(v, w)
-        lp = math.log(self._mixed(u, v, w, p) if self.corpus is not None else p)
+            c = self.tri.get(key, 0)
+            lp = math.log(max(c - D, 0) / n + D * self.types3[(u, v)] / n * self.p2(v, w))
         if len(self._cache) < 2_000_000:
             self._cache[key] = lp
         return lp
 
+    def logps(self, u: str, v: str, words: Sequence[str]) -> list[float]:
+        """logp(u, v, w) for each of `words`, the context (u, v) looked up once (the
+        decoder asks for every candidate of a slot after every beam state)."""
+        cache = self._cache
+        out = [cache.get((u, v, w)) for w in words]
+        store = self.corpus
+        if None not in out or store is None:
+            return [lp if lp is not None else self.logp(u, v, w) for lp, w in zip(out, words, strict=True)]
+        n = self.ctx3.get((u, v), 0)
+        ctx = self._ctxc.get((u, v))
+        if ctx is None:
+            ctx = self._ctxc[(u, v)] = store.context(u, v)
+        if not n and not ctx[0]:
+            return [self.logp2(v, w) for w in words]
+        span = store.span(u, v) if ctx[0] else None
+        lam = self.corpus_weight
+        for i, w in enumerate(words):
+            if out[i] is None:
+                small, p = self._bigrams(v, w)
+                if n:
+                    small = max(self.tri.get((u, v, w), 0) - D, 0) / n + D * self.types3[(u, v)] / n * small
+                if span is not None:
+                    p = store.p3_in(span, w, p, ctx)
+                lp = out[i] = math.log((1 - lam) * small + lam * p)
+                if len(cache) < 2_000_000:
+                    cache[(u, v, w)] = lp
+        return out  # type: ignore[return-value]
+
     def logp2(self, v: str, w: str) -> float:
         key = (v, w)
         hit = self._cache2.get(key)
-        if hit is None:
+        if hit is None and self.corpus is not None:
+            small, p = self._bigrams(v, w)
+            lam = self.corpus_weight
+            hit = math.log((1 - lam) * small + lam * p)
+            if len(self._cache2) < 2_000_000:
+                self._cache2[key] = hit
+        elif hit is None:
             n = self.ctx2.get(v, 0)
             p1 = self._p1.get(w) or self.p1(w)
             if n:  # p2, inlined: this is the decoder's hottest cold path
                 c = self.cont2.get(key, 0)
                 p1 = (c - D if c > D else 0.0) / n + D * self.types2[v] / n * p1
-            if self.corpus is not None:
-                p1 = self._mixed(None, v, w, p1)
             hit = math.log(p1)
             if len(self._cache2) < 2_000_000:
                 self._cache2[key] = hit

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import gzip
+import io
 import json
 import re
 import threading
@@ -88,7 +89,8 @@ class Model:
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        with gzip.open(tmp, "wt", encoding="utf-8") as fh:
+        with open(tmp, "wb") as raw, gzip.GzipFile("", "wb", fileobj=raw, mtime=0) as gz, \
+                io.TextIOWrapper(gz, encoding="utf-8") as fh:  # mtime 0: the same counts, the same bytes
             json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
         tmp.replace(path)
 

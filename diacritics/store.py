@@ -188,6 +188,25 @@ class NgramStore:
         k = self.tri_counts[i] if i >= 0 else 0
         return (k - D if k > D else 0.0) / n + D * types / n * p2
 
+    def span(self, u: str, v: str) -> tuple[int, int, int]:
+        """(key prefix, first, end) of the trigrams of a seen context (u, v): a
+        candidate's trigram is then searched in that range only."""
+        prefix = self.ids[u] << 32 | self.ids[v] << 16
+        lo = bisect.bisect_left(self.tri_keys, prefix)  # type: ignore[call-overload]
+        return prefix, lo, bisect.bisect_left(self.tri_keys, prefix | 0xFFFF, lo)  # type: ignore[call-overload]
+
+    def p3_in(self, span: tuple[int, int, int], w: str, p2: float, ctx: tuple[int, int]) -> float:
+        """p3 of w in a context given by its `span`."""
+        n, types = ctx
+        c = self.ids.get(w)
+        k = 0
+        if c is not None and span[1] < span[2]:
+            key = span[0] | c
+            i = bisect.bisect_left(self.tri_keys, key, span[1], span[2])  # type: ignore[call-overload]
+            if i < span[2] and self.tri_keys[i] == key:
+                k = self.tri_counts[i]
+        return (k - D if k > D else 0.0) / n + D * types / n * p2
+
     def size(self) -> int:
         return len(self._mm)
 
