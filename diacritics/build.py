@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"diacritics.build: {corpora} not found: keeping the committed model {args.out}",
               file=sys.stderr)
         return 0
-    from .corpus import CorpusError, Shingles, corpus_files, count, save, leak_texts
+    from .corpus import CorpusError, Shingles, corpus_files, count, leak_texts, save
 
     try:  # every corpus file is read before anything is written
         counts = count(corpus_files(corpora), Shingles(leak_texts(SHARED)), args.min_count)

@@ -143,8 +143,9 @@ class NgramStore:
         self.vocab: list[str] = header["vocab"]
         self.ids = {tok: i for i, tok in enumerate(self.vocab)}
         view, start = memoryview(self._mm), base + n
-        arrays = {name: view[start + off:start + off + size].cast(_ARRAYS[name][1])
-                  for name, (off, size) in header["arrays"].items()}
+        arrays: dict[str, memoryview] = {
+            name: view[start + off:start + off + size].cast(_ARRAYS[name][1])  # type: ignore[call-overload]
+            for name, (off, size) in header["arrays"].items()}
         self.tri_keys, self.tri_counts = arrays["tri_keys"], arrays["tri_counts"]
         self.ctx_keys, self.ctx_n, self.ctx_types = arrays["ctx_keys"], arrays["ctx_n"], arrays["ctx_types"]
         self.bi_keys, self.bi_cont = arrays["bi_keys"], arrays["bi_cont"]
@@ -153,7 +154,7 @@ class NgramStore:
 
     @staticmethod
     def _find(keys: memoryview, key: int) -> int:
-        i = bisect.bisect_left(keys, key)  # type: ignore[call-overload]
+        i = bisect.bisect_left(keys, key)
         return i if i < len(keys) and keys[i] == key else -1
 
     def context(self, u: str, v: str) -> tuple[int, int]:
@@ -192,8 +193,8 @@ class NgramStore:
         """(key prefix, first, end) of the trigrams of a seen context (u, v): a
         candidate's trigram is then searched in that range only."""
         prefix = self.ids[u] << 32 | self.ids[v] << 16
-        lo = bisect.bisect_left(self.tri_keys, prefix)  # type: ignore[call-overload]
-        return prefix, lo, bisect.bisect_left(self.tri_keys, prefix | 0xFFFF, lo)  # type: ignore[call-overload]
+        lo = bisect.bisect_left(self.tri_keys, prefix)
+        return prefix, lo, bisect.bisect_left(self.tri_keys, prefix | 0xFFFF, lo)
 
     def p3_in(self, span: tuple[int, int, int], w: str, p2: float, ctx: tuple[int, int]) -> float:
         """p3 of w in a context given by its `span`."""
@@ -202,7 +203,7 @@ class NgramStore:
         k = 0
         if c is not None and span[1] < span[2]:
             key = span[0] | c
-            i = bisect.bisect_left(self.tri_keys, key, span[1], span[2])  # type: ignore[call-overload]
+            i = bisect.bisect_left(self.tri_keys, key, span[1], span[2])
             if i < span[2] and self.tri_keys[i] == key:
                 k = self.tri_counts[i]
         return (k - D if k > D else 0.0) / n + D * types / n * p2

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from diacritics import build
-from diacritics.corpus import SHINGLE, CorpusError, Shingles, corpus_files, count, paragraphs, leak_texts
+from diacritics.corpus import (
+    SHINGLE,
+    CorpusError,
+    Shingles,
+    corpus_files,
+    count,
+    leak_texts,
+    paragraphs,
+)
 from diacritics.lm import BOS, TrigramLM
 from diacritics.model import MODEL_PATH, Model
 from diacritics.store import NgramCounter, NgramStore, kn_arrays, write_store
