@@ -354,7 +354,7 @@ class Decoder:
               ) -> dict[tuple[str, str], tuple[float, tuple[int, ...]]]:
         """Every beam state extended by every candidate of the slot, best per new state."""
         lm = self.model.lm
-        ctx3, cache2, logps, logp2 = lm.ctx3, lm._cache2, lm.logps, lm.logp2
+        ctx3, logps, logp2s = lm.ctx3, lm.logps, lm.logp2s
         seen3 = lm.has_context if lm.corpus is not None else None
         words = [c.lm for c in slot.cands]
         costs = [c.cost for c in slot.cands]
@@ -374,7 +374,7 @@ class Decoder:
                 if old is None or score < old[0]:
                     shared[v] = (score, path)
         for v, (score, path) in shared.items():
-            lps = [cache2.get((v, w)) or logp2(v, w) for w in words]
+            lps = logp2s(v, words)
             extend.append((v, score, path, doc.mixed(v, words, lps) if v in seen else lps))  # type: ignore[union-attr]
         for v, score, path, lps in extend:
             for k, (w, c, lp) in enumerate(zip(words, costs, lps, strict=True)):

@@ -118,6 +118,43 @@ class TrigramLM:
                 self._bi[key] = hit
         return hit
 
+    def _bigrams_many(self, v: str, words: Sequence[str]) -> list[tuple[float, float]]:
+        """_bigrams for each of `words`, v's counts looked up once."""
+        bi = self._bi
+        out = [bi.get((v, w)) for w in words]
+        if None in out:
+            store = self.corpus
+            assert store is not None
+            miss = [w for w, hit in zip(words, out, strict=True) if hit is None]
+            p1s = [self._p1.get(w) or self.p1(w) for w in miss]
+            corpus = store.p2_many(v, miss, p1s)
+            n = self.ctx2.get(v, 0)
+            back = D * self.types2[v] / n if n else 1.0
+            got = {}
+            for w, p1, pc in zip(miss, p1s, corpus, strict=True):
+                c = self.cont2.get((v, w), 0) if n else 0
+                got[w] = hit = ((c - D if c > D else 0.0) / n if n else 0.0) + back * p1, pc
+                if len(bi) < 2_000_000:
+                    bi[(v, w)] = hit
+            out = [hit if hit is not None else got[w] for hit, w in zip(out, words, strict=True)]
+        return out  # type: ignore[return-value]
+
+    def logp2s(self, v: str, words: Sequence[str]) -> list[float]:
+        """logp2(v, w) for each of `words`."""
+        cache2 = self._cache2
+        out = [cache2.get((v, w)) for w in words]
+        if None not in out:
+            return out  # type: ignore[return-value]
+        if self.corpus is None:
+            return [lp if lp is not None else self.logp2(v, w) for lp, w in zip(out, words, strict=True)]
+        lam = self.corpus_weight
+        for i, (small, p) in enumerate(self._bigrams_many(v, words)):
+            if out[i] is None:
+                lp = out[i] = math.log((1 - lam) * small + lam * p)
+                if len(cache2) < 2_000_000:
+                    cache2[(v, words[i])] = lp
+        return out  # type: ignore[return-value]
+
     def _mixed(self, u: str, v: str, w: str, n: int) -> float:
         """(1 − λ)·P_small + λ·P_corpus, both over the shared unigram (n: the small
         counts' total for the context (u, v))."""
@@ -181,9 +218,10 @@ class TrigramLM:
             return [self.logp2(v, w) for w in words]
         span = store.span(u, v) if ctx[0] else None
         lam = self.corpus_weight
+        bis = self._bigrams_many(v, words)
         for i, w in enumerate(words):
             if out[i] is None:
-                small, p = self._bigrams(v, w)
+                small, p = bis[i]
                 if n:
                     small = max(self.tri.get((u, v, w), 0) - D, 0) / n + D * self.types3[(u, v)] / n * small
                 if span is not None:

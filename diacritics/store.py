@@ -16,7 +16,7 @@ import bisect
 import hashlib
 import json
 import mmap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -188,6 +188,26 @@ class NgramStore:
         i = self._find(self.tri_keys, a << 32 | b << 16 | c) if c is not None else -1
         k = self.tri_counts[i] if i >= 0 else 0
         return (k - D if k > D else 0.0) / n + D * types / n * p2
+
+    def p2_many(self, v: str, words: Sequence[str], p1s: Sequence[float]) -> list[float]:
+        """p2 of each of `words` after v, v's range of bigrams found once."""
+        a = self.ids.get(v)
+        n = self.ctx2[a] if a is not None else 0
+        if not n:
+            return list(p1s)
+        back = D * self.types2[a] / n  # type: ignore[index]
+        keys, prefix = self.bi_keys, a << 16  # type: ignore[operator]
+        lo = bisect.bisect_left(keys, prefix)
+        hi = bisect.bisect_left(keys, prefix | 0xFFFF, lo)
+        out = []
+        for w, p1 in zip(words, p1s, strict=True):
+            b, c = self.ids.get(w), 0
+            if b is not None and lo < hi:
+                i = bisect.bisect_left(keys, prefix | b, lo, hi)
+                if i < hi and keys[i] == prefix | b:
+                    c = self.bi_cont[i]
+            out.append((c - D if c > D else 0.0) / n + back * p1)
+        return out
 
     def span(self, u: str, v: str) -> tuple[int, int, int]:
         """(key prefix, first, end) of the trigrams of a seen context (u, v): a
