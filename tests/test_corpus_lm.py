@@ -159,3 +159,14 @@ def test_train_on_a_missing_path_exits_3(tmp_path: Path) -> None:
     for corpus in (tmp_path / "absent", empty):
         assert main(["train", "--corpus", str(corpus), "--model", str(tmp_path / "m.json.gz")]) \
             == ExitCode.INPUT_NOT_FOUND
+
+
+@pytest.mark.parametrize(("line", "fixed"), [
+    # the corpus LM knows the phrase, in capitals too (GP 2507's title, vie OCR)
+    ("GIẦY PHÉP SỬ DỤNG VẬT LIỆU NÓ CÔNG NGHIỆP", "GIẤY PHÉP SỬ DỤNG VẬT LIỆU NỔ CÔNG NGHIỆP"),
+    ("sử dụng vật liệu nô công nghiệp", "sử dụng vật liệu nổ công nghiệp"),
+])
+def test_corpus_lm_restores_ocr_slips_the_seeds_could_not(line: str, fixed: str) -> None:
+    from diacritics.restore import Restorer
+
+    assert Restorer().restore([line], True)[0].text == fixed
