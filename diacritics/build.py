@@ -18,6 +18,7 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.orthography import is_syllable
 
@@ -26,6 +27,9 @@ from .lexicon import all_syllables, fold_tone_placement, skeleton
 from .lm import TrigramLM
 from .model import MODEL_PATH, Model, lm_from_texts
 from .store import NgramStore
+
+if TYPE_CHECKING:
+    from .corpus import CorpusCounts
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 HUNSPELL = Path("/usr/share/hunspell/vi_VN.dic")
@@ -146,28 +150,38 @@ def main(argv: list[str] | None = None) -> int:
         print(f"diacritics.build: {corpora} not found: keeping the committed model {args.out}",
               file=sys.stderr)
         return 0
-    from .corpus import CorpusError, Shingles, corpus_files, count, leak_texts, save
+    from .corpus import CorpusError, Shingles, corpus_files, count, leak_texts
 
     try:  # every corpus file is read before anything is written
         counts = count(corpus_files(corpora), Shingles(leak_texts(SHARED)), args.min_count)
     except CorpusError as exc:
         print(f"diacritics.build: {exc}; the committed model is untouched", file=sys.stderr)
         return 1
-    tmp = args.out.parent / (STORE_NAME + ".new")
-    save(counts, tmp)
-    model = build(with_renders=not args.no_renders, store=NgramStore(tmp))
-    tmp.replace(args.out.parent / STORE_NAME)
-    model.lm.corpus = NgramStore(args.out.parent / STORE_NAME)
-    model.save(args.out)
+    model = _write(counts, args.out, not args.no_renders)
     meta = counts.meta
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB) and {STORE_NAME} "
-          f"({(args.out.parent / STORE_NAME).stat().st_size // 1024} KiB): {len(model.lm.tri)} trigrams "
-          f"of the seeds, {meta['trigrams_kept']} of {meta['trigram_types']} corpus trigrams "
-          f"(seen ≥ {args.min_count} times) from {meta['tokens']} corpus tokens, "
+          f"({model.lm.corpus.size() // 1024 if model.lm.corpus else 0} KiB): {len(model.lm.tri)} "
+          f"trigrams of the seeds, {meta['trigrams_kept']} of {meta['trigram_types']} corpus "
+          f"trigrams (seen ≥ {args.min_count} times) from {meta['tokens']} corpus tokens, "
           f"{sum(meta['dropped'].values())} corpus paragraphs dropped as leaks; "
           f"{sum(len(c) for c in model.rule_counts.values())} rules")
     return 0
 
+
+def _write(counts: CorpusCounts, out: Path, with_renders: bool) -> Model:
+    """The store beside the model, then the model; a failure leaves both as they were."""
+    from .corpus import save
+
+    tmp = out.parent / (STORE_NAME + ".new")
+    try:
+        save(counts, tmp)
+        model = build(with_renders=with_renders, store=NgramStore(tmp))
+        tmp.replace(out.parent / STORE_NAME)
+    finally:
+        tmp.unlink(missing_ok=True)
+    model.lm.corpus = NgramStore(out.parent / STORE_NAME)
+    model.save(out)
+    return model
 
 if __name__ == "__main__":
     sys.exit(main())
