@@ -103,8 +103,17 @@ class TrigramLM:
             return False
         hit = self._ctxc.get((u, v))
         if hit is None:
-            hit = self._ctxc[(u, v)] = self.corpus.context(u, v)
+            hit = self._context(u, v)
         return hit[0] > 0
+
+    def _context(self, u: str, v: str) -> tuple[int, int]:
+        """The corpus's counts for the context (u, v), remembered (up to a bound: a long
+        batch must not grow a worker without end)."""
+        assert self.corpus is not None
+        hit = self.corpus.context(u, v)
+        if len(self._ctxc) < 1_000_000:
+            self._ctxc[(u, v)] = hit
+        return hit
 
     def _bigrams(self, v: str, w: str) -> tuple[float, float]:
         """(P_small, P_corpus) of w after v, cached: every context u ending in v asks."""
@@ -114,7 +123,7 @@ class TrigramLM:
             store = self.corpus
             assert store is not None
             hit = (self.p2(v, w), store.p2(v, w, self._p1.get(w) or self.p1(w)))
-            if len(self._bi) < 2_000_000:
+            if len(self._bi) < 1_000_000:
                 self._bi[key] = hit
         return hit
 
@@ -134,7 +143,7 @@ class TrigramLM:
             for w, p1, pc in zip(miss, p1s, corpus, strict=True):
                 c = self.cont2.get((v, w), 0) if n else 0
                 got[w] = hit = ((c - D if c > D else 0.0) / n if n else 0.0) + back * p1, pc
-                if len(bi) < 2_000_000:
+                if len(bi) < 1_000_000:
                     bi[(v, w)] = hit
             out = [hit if hit is not None else got[w] for hit, w in zip(out, words, strict=True)]
         return out  # type: ignore[return-value]
@@ -165,7 +174,7 @@ class TrigramLM:
             small = max(self.tri.get((u, v, w), 0) - D, 0) / n + D * self.types3[(u, v)] / n * small
         ctx = self._ctxc.get((u, v))
         if ctx is None:
-            ctx = self._ctxc[(u, v)] = store.context(u, v)
+            ctx = self._context(u, v)
         if ctx[0]:
             p = store.p3(u, v, w, p, ctx)
         lam = self.corpus_weight
@@ -213,7 +222,7 @@ class TrigramLM:
         n = self.ctx3.get((u, v), 0)
         ctx = self._ctxc.get((u, v))
         if ctx is None:
-            ctx = self._ctxc[(u, v)] = store.context(u, v)
+            ctx = self._context(u, v)
         if not n and not ctx[0]:
             return [self.logp2(v, w) for w in words]
         span = store.span(u, v) if ctx[0] else None
