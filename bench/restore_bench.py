@@ -67,7 +67,7 @@ def restorer_without(doc: str) -> Restorer:
     from diacritics.model import Model, lm_from_texts, load
 
     if _BASE is None:
-        _BASE = base_lm()
+        _BASE = base_lm(load().lm.corpus)  # the corpora hold none of the seeds (leakage check)
     lm = lm_from_texts(clean_texts(exclude={doc}).values(), _BASE)
     return Restorer(Model.create(lm, load().rule_counts, exclude={doc, f"render-{doc}"}))
 
@@ -117,7 +117,23 @@ def rows() -> list[tuple[str, str, str, str]]:
     n = len(tokens(raw))
     out.append(("e. syllables per CPU second: 001 first (cold caches)", "-", f"{n / secs:,.0f}", "-"))
     out.append(("e. syllables per CPU second: a batch from cold (001, 002, 004, 001)", "-", f"{_batch_speed(r001, raw):,.0f}", "-"))
+    out += _load_rows()
     return out
+
+
+def _load_rows() -> list[tuple[str, str, str, str]]:
+    """Model size on disk, and the load time of a fresh process (median of 3 runs)."""
+    import subprocess
+
+    from diacritics.model import MODEL_PATH
+
+    code = ("import time; t = time.perf_counter(); from diacritics.model import load; load(); "
+            "print(time.perf_counter() - t)")
+    secs = sorted(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                       check=True).stdout) for _ in range(3))[1]
+    size = sum(f.stat().st_size for f in MODEL_PATH.parent.iterdir() if f.name.startswith(("model.", "corpus_lm.")))
+    return [("e. model files on disk (model.json.gz + corpus_lm.bin)", "-", f"{size / 2**20:.1f} MB", "-"),
+            ("e. model load, fresh process (import included, median of 3)", "-", f"{secs:.2f} s", "-")]
 
 
 def _batch_speed(r: Restorer, raw: str) -> float:

@@ -5,7 +5,9 @@ Debian's hunspell-vi (attested syllables), `wordfreq`'s Vietnamese frequencies (
 unigram prior), pyvi's MIT word list and our hand-typed list of provinces (syllable pairs
 inside words), the clean seed texts
 (002, 004, gold 001) and Tesseract `eng` readings of pages rendered from them (the OCR
-channel). Only counts are written.
+channel), and the public legal corpora of ../shared/corpora (`diacritics.corpus`: a
+memory-mapped trigram store beside the model, mixed in with weight CORPUS_WEIGHT). Only
+counts are written. Without the corpora the committed model is kept as it is.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.orthography import is_syllable
 
@@ -23,6 +26,10 @@ from .channel import learn_rules
 from .lexicon import all_syllables, fold_tone_placement, skeleton
 from .lm import TrigramLM
 from .model import MODEL_PATH, Model, lm_from_texts
+from .store import NgramStore
+
+if TYPE_CHECKING:
+    from .corpus import CorpusCounts
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 HUNSPELL = Path("/usr/share/hunspell/vi_VN.dic")
@@ -107,14 +114,21 @@ def rendered_pairs(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def base_lm() -> TrigramLM:
+CORPUS_WEIGHT = 0.95  # the corpus's share of the mix; chosen on held-out texts (DESIGN.md)
+STORE_NAME = "corpus_lm.bin"
+
+
+def base_lm(store: NgramStore | None = None, weight: float = CORPUS_WEIGHT) -> TrigramLM:
     lm = TrigramLM(prior=prior(), extra_bigrams=word_pairs(), vocab_size=len(all_syllables()))
+    if store is not None:
+        lm.corpus, lm.corpus_weight = store, weight
     return lm
 
 
-def build(exclude: frozenset[str] | set[str] = frozenset(), with_renders: bool = True) -> Model:
+def build(exclude: frozenset[str] | set[str] = frozenset(), with_renders: bool = True,
+          store: NgramStore | None = None) -> Model:
     texts = clean_texts(exclude)
-    lm = lm_from_texts(texts.values(), base_lm())
+    lm = lm_from_texts(texts.values(), base_lm(store))
     rules: dict[str, Counter] = {}
     raw001 = sorted(SHARED.glob("seeds/001_*.txt"))
     if "001" in texts and raw001:
@@ -129,16 +143,45 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m diacritics.build", description=__doc__)
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     ap.add_argument("--no-renders", action="store_true", help="skip the Tesseract eng pairs")
+    ap.add_argument("--min-count", type=int, default=1, help="prune corpus trigrams seen fewer times")
     args = ap.parse_args(argv)
-    if not SHARED.is_dir():
-        print(f"diacritics.build: {SHARED} not found", file=sys.stderr)
+    corpora = SHARED / "corpora"
+    if not SHARED.is_dir() or not corpora.is_dir():
+        print(f"diacritics.build: {corpora} not found: keeping the committed model {args.out}",
+              file=sys.stderr)
+        return 0
+    from .corpus import CorpusError, Shingles, corpus_files, count, leak_texts
+
+    try:  # every corpus file is read before anything is written
+        counts = count(corpus_files(corpora), Shingles(leak_texts(SHARED)), args.min_count)
+    except CorpusError as exc:
+        print(f"diacritics.build: {exc}; the committed model is untouched", file=sys.stderr)
         return 1
-    model = build(with_renders=not args.no_renders)
-    model.save(args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB): "
-          f"{len(model.lm.tri)} trigrams, {sum(len(c) for c in model.rule_counts.values())} rules")
+    model = _write(counts, args.out, not args.no_renders)
+    meta = counts.meta
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB) and {STORE_NAME} "
+          f"({model.lm.corpus.size() // 1024 if model.lm.corpus else 0} KiB): {len(model.lm.tri)} "
+          f"trigrams of the seeds, {meta['trigrams_kept']} of {meta['trigram_types']} corpus "
+          f"trigrams (seen ≥ {args.min_count} times) from {meta['tokens']} corpus tokens, "
+          f"{sum(meta['dropped'].values())} corpus paragraphs dropped as leaks; "
+          f"{sum(len(c) for c in model.rule_counts.values())} rules")
     return 0
 
+
+def _write(counts: CorpusCounts, out: Path, with_renders: bool) -> Model:
+    """The store beside the model, then the model; a failure leaves both as they were."""
+    from .corpus import save
+
+    tmp = out.parent / (STORE_NAME + ".new")
+    try:
+        save(counts, tmp)
+        model = build(with_renders=with_renders, store=NgramStore(tmp))
+        tmp.replace(out.parent / STORE_NAME)
+    finally:
+        tmp.unlink(missing_ok=True)
+    model.lm.corpus = NgramStore(out.parent / STORE_NAME)
+    model.save(out)
+    return model
 
 if __name__ == "__main__":
     sys.exit(main())

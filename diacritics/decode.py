@@ -19,7 +19,7 @@ from ingest.orthography import is_syllable, marked_rate
 from ocr.models import CharDoubt
 
 from . import doubts as _doubts
-from .channel import MarkCosts, conf_scale, mark_cost
+from .channel import STRIPPED_RULES, MarkCosts, conf_scale, mark_cost
 from .lexicon import fold_tone_placement, skeleton
 from .lm import BOS, NUM, UNK, DocumentCache
 from .model import Model, ends_sentence
@@ -39,6 +39,7 @@ FUZZY_DAMAGED = 2.0  # the same edit on a marked word that is no syllable (Noh�
 WEAK = 9.5  # a token whose best candidate costs more than this (channel − unigram) is suspect
 SHAPE_KEEP = 4.0  # keeping a bare skeleton of a syllable (xuyen): a stripped word, not a foreign one
 VALID_RULES = 3.0
+DAMAGED_KEEP = 2.0  # keeping a marked word that is no syllable (trƣởng, Nohị): extra nats
 NAME_COST = 2.0  # measured on real vie OCR: Mù Cang Chải stays, fixes kept
 CASE_WEIGHT = 0.5  # measured: 1.0 over-trusts the few capitals in our clean text
 _LEAD = "\"'([{“‘«*•·"
@@ -149,6 +150,8 @@ class Decoder:
             keep = self.costs.keep + (4.0 if _MIXED.match(core) else 0.0)
             if obs in idx:
                 keep += SHAPE_KEEP
+            if self._damaged(core):  # the corpus LM's non-syllable class is abbreviations
+                keep += DAMAGED_KEEP  # and list letters (điểm d), not damaged words
             cands.append(Cand(core, UNK, keep if cands or self._damaged(core) else 0.0))
         elif all(c.lm != low for c in cands):
             cands.append(Cand(core, low, 0.0))
@@ -312,8 +315,10 @@ class Decoder:
         if is_code(core) and not mixed:
             fixed = repair_symbol(core)
             return Slot(start, end, core, (Cand(fixed, NUM, 0.0),), "code")
-        if mixed and self.costs.lost >= 1.0 or not any(c.isalpha() for c in core) and not _garbled(core):
-            # on a page that kept its marks, letters with digits (1A, B40) are codes
+        intact = self.costs.lost >= 1.0 or self.costs.rule_scale >= STRIPPED_RULES
+        if mixed and intact or not any(c.isalpha() for c in core) and not _garbled(core):
+            # on a page that kept its marks, or lost only them (stripped text: `Nậm Cang
+            # 1A` became `là`), letters with digits (1A, B40) are codes
             return Slot(start, end, core, (Cand(core, NUM, 0.0),), "passthrough")
         if len(core) > 12 or _ABBREV.match(core):
             if self.costs.lost < 1.0 and "D" in core:  # marks lost: Đ may be printed as D
@@ -349,7 +354,8 @@ class Decoder:
               ) -> dict[tuple[str, str], tuple[float, tuple[int, ...]]]:
         """Every beam state extended by every candidate of the slot, best per new state."""
         lm = self.model.lm
-        ctx3, cache2, logp, logp2 = lm.ctx3, lm._cache2, lm.logp, lm.logp2
+        ctx3, logps, logp2s = lm.ctx3, lm.logps, lm.logp2s
+        seen3 = lm.has_context if lm.corpus is not None else None
         words = [c.lm for c in slot.cands]
         costs = [c.cost for c in slot.cands]
         nxt: dict[tuple[str, str], tuple[float, tuple[int, ...]]] = {}
@@ -360,15 +366,15 @@ class Decoder:
         shared: dict[str, tuple[float, tuple[int, ...]]] = {}
         extend: list[tuple[str, float, tuple[int, ...], list[float]]] = []
         for (u, v), (score, path) in beam.items():
-            if (u, v) in ctx3:
-                lps = [logp(u, v, w) for w in words]
+            if (u, v) in ctx3 or seen3 is not None and seen3(u, v):
+                lps = logps(u, v, words)
                 extend.append((v, score, path, doc.mixed(v, words, lps) if v in seen else lps))  # type: ignore[union-attr]
             else:
                 old = shared.get(v)
                 if old is None or score < old[0]:
                     shared[v] = (score, path)
         for v, (score, path) in shared.items():
-            lps = [cache2.get((v, w)) or logp2(v, w) for w in words]
+            lps = logp2s(v, words)
             extend.append((v, score, path, doc.mixed(v, words, lps) if v in seen else lps))  # type: ignore[union-attr]
         for v, score, path, lps in extend:
             for k, (w, c, lp) in enumerate(zip(words, costs, lps, strict=True)):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import gzip
+import io
 import json
 import re
 import threading
@@ -88,7 +89,8 @@ class Model:
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        with gzip.open(tmp, "wt", encoding="utf-8") as fh:
+        with open(tmp, "wb") as raw, gzip.GzipFile("", "wb", fileobj=raw, mtime=0) as gz, \
+                io.TextIOWrapper(gz, encoding="utf-8") as fh:  # mtime 0: the same counts, the same bytes
             json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
         tmp.replace(path)
 
@@ -96,7 +98,7 @@ class Model:
     def read(cls, path: Path = MODEL_PATH, exclude: Iterable[str] = ()) -> Model:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             data = json.load(fh)
-        lm = TrigramLM.from_json(data["lm"])
+        lm = TrigramLM.from_json(data["lm"], path.parent)
         rules = {name: Counter({(a, b): c for a, b, c in rows})
                  for name, rows in data["rules"].items()}
         return cls.create(lm, rules, exclude)
@@ -141,6 +143,7 @@ def lm_from_texts(texts: Iterable[str], base: TrigramLM | None = None) -> Trigra
     lm = TrigramLM(prior=base.prior if base else {},
                    extra_bigrams=Counter(base.extra_bigrams) if base else Counter())
     if base is not None:
+        lm.corpus, lm.corpus_weight = base.corpus, base.corpus_weight
         lm.tri = Counter(base.tri)
         lm.caps, lm.seen = Counter(base.caps), Counter(base.seen)
         lm.acronyms = Counter(base.acronyms)

@@ -240,10 +240,11 @@ def _by_line(page: OcrPage, raw_lines: list[str],
 def train(corpus_dir: str | Path, model_path: str | Path = MODEL_PATH) -> Path:
     """Extend the model with a user's own clean Vietnamese text (*.txt, recursively)."""
     from ingest import decode_text
+    from vnplans.exceptions import InputNotFoundError
 
-    files = sorted(Path(corpus_dir).rglob("*.txt"))
-    if not files:
-        raise FileNotFoundError(f"{corpus_dir}: no .txt files to train on")
+    files = sorted(Path(corpus_dir).rglob("*.txt")) if Path(corpus_dir).is_dir() else []
+    if not files:  # a missing path is a missing input (exit 3), not a bug (70)
+        raise InputNotFoundError("no .txt files to train on", path=corpus_dir)
     texts = [decode_text(f.read_bytes())[0] for f in files]
     base = load_model(model_path) if Path(model_path).exists() else load()
     lm = lm_from_texts(texts, base.lm)

@@ -74,7 +74,19 @@ LINE = "sử dụng vật liệu nô công nghiệp theo quy định tại kho�
 
 @pytest.fixture(scope="module")
 def restorer() -> Restorer:
-    return Restorer()
+    """The seeds' LM alone: the corpus LM (issue 25) knows these phrases and needs no
+    doubts for them (test_the_corpus_lm_needs_no_doubt_here), so the doubts are tested
+    where the LM cannot decide."""
+    from diacritics.model import Model
+
+    model = Model.read()
+    model.lm.corpus = None
+    model.lm.clear_caches()
+    return Restorer(model)
+
+
+def test_the_corpus_lm_needs_no_doubt_here() -> None:
+    assert Restorer().restore([LINE], True)[0].text == LINE.replace("nô", "nổ")
 
 
 def test_a_doubted_tone_is_restored(restorer: Restorer) -> None:
