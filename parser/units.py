@@ -29,6 +29,7 @@ from diacritics.lexicon import fold_tone_placement
 from .doc import clean, fold
 from .vocab import (
     COLLECTIVE_NOUNS,
+    DOMAINS,
     GROUPS,
     MODIFIERS,
     OFFICIALS,
@@ -147,6 +148,7 @@ _PLUR = _phrases(PLURALS)
 _HEADS = _phrases(UNIT_HEADS)
 _OFFICIAL = _phrases(OFFICIALS)
 _GROUPS = _phrases(GROUPS)
+_DOMAINS = _phrases(DOMAINS)
 _MODS = _phrases(MODIFIERS)
 _ALONE = {tuple(_split(p)) for p in STANDALONE}
 
@@ -282,6 +284,8 @@ def _name_step(toks: list[_Tok], k: int, head: tuple[str, ...], since_cap: int) 
         comma_ok = t.text != "," or head[:1] in (("so",), ("bo",), ("vu",), ("cuc",))
         return 1 if comma_ok and nxt is not None and nxt.cap and not starts_unit else 0
     if t.cap:
+        if t.text.isupper() and len(t.text) > 1 and _stop(toks, k):
+            return 0  # a line in capitals: `GIÁM ĐỐC SỞ CÔNG THƯƠNG THỰC HIỆN`
         return 1 if t.text.isalnum() or t.text.isdigit() else 0
     if not t.text[:1].isalpha():
         return 0
@@ -309,13 +313,7 @@ def _lower_run(toks: list[_Tok], k: int) -> int:
             if all(t.text.isalpha() and not t.cap and not _stop(toks, k + j)
                    for j, t in enumerate(run)):
                 return n
-    # the name's last word in lower case (`Phòng Quản lý công nghiệp,`): a two-syllable
-    # word, then the name ends (punctuation, a verb, the end)
-    if k + 1 < len(toks) and not _stop(toks, k) and not toks[k + 1].cap and _is_word(toks[k], toks[k + 1]):
-        after = toks[k + 2] if k + 2 < len(toks) else None
-        if after is None or not after.text[:1].isalnum() or after.line_start or _stop(toks, k + 2):
-            return 2
-    return 0
+    return _at(toks, k, _DOMAINS)  # a field of work in lower case (`Phòng Quản lý công nghiệp`)
 
 
 def _collective(toks: list[_Tok], i: int) -> int | None:

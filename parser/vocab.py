@@ -96,7 +96,7 @@ ASSIGN_INTRO: tuple[str, ...] = (
 )
 # Words before a unit that make it a partner (`phối hợp với X`)
 SUPPORT_INTRO: tuple[str, ...] = (
-    "phoi hop voi", "phoi hop chat che voi", "phoi hop cung", "phoi hop", "cung voi",
+    "phoi hop voi", "phoi hop chat che voi", "phoi hop cung", "phoi hop", "cung voi", "phoi hop giua",
     "voi su phoi hop cua", "va su phoi hop cua", "phoi hop chat che",
 )
 # Verbs that stop a name: a lower-case syllable that begins one of these ends the name
@@ -111,6 +111,22 @@ STOP_WORDS: tuple[str, ...] = LEAD_CUES + (
     "kinh doanh", "van chuyen", "chap thuan", "phe duyet", "cap phep", "cap", "xem xet",
     "lay y kien", "tong ket", "so ket", "nop", "tien hanh", "ton tai", "tham gia", "gop y",
     "dang ky", "phan anh", "quyet dinh", "nhan", "nhan duoc", "yeu cau", "de nghi", "giao",
+)
+# Fields of work that close or continue a unit's name in lower case (`Phòng Quản lý công
+# nghiệp`, `Sở Nông nghiệp và Phát triển nông thôn`, `Trung tâm Phục vụ hành chính công`):
+# a lower-case word is part of a name only when it names such a field.
+DOMAINS: tuple[str, ...] = (
+    "cong nghiep", "nong thon", "thuong mai", "xay dung", "moi truong", "hanh chinh cong",
+    "hanh chinh", "khoang san", "ky thuat", "an toan", "thi truong", "chat luong", "tong hop",
+    "du lich", "dau tu", "phat trien", "kinh te", "tai chinh", "ke hoach", "nong nghiep",
+    "lao dong", "xa hoi", "giao thong", "van tai", "do thi", "dat dai", "tai nguyen", "thuy loi",
+    "lam nghiep", "thuy san", "y te", "giao duc", "dao tao", "van hoa", "the thao", "khoa hoc",
+    "cong nghe", "thong tin", "truyen thong", "noi vu", "tu phap", "nang luong",
+    "hoa chat", "vat lieu no", "phong chay", "chua chay", "cuu nan", "cuu ho", "dan toc", "ton giao",
+    "quoc phong", "an ninh", "bien gioi", "cua khau", "khu cong nghiep", "khu kinh te", "quy hoach",
+    "ha tang", "nha o", "cong so", "du an", "thi dua", "khen thuong", "thanh nien", "tre em",
+    "gia dinh", "binh dang gioi", "dan so", "ngan sach", "thue", "hai quan", "kiem lam",
+    "quan ly thi truong", "doanh nghiep", "hop tac xa", "dien luc", "cap nuoc", "thoat nuoc",
 )
 # Heads that name a unit on their own when capitalised (`Văn phòng`, `Đoàn kiểm tra`)
 STANDALONE: tuple[str, ...] = (
