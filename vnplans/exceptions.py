@@ -22,6 +22,7 @@ class ExitCode(IntEnum):
     MISSING_DEPENDENCY = 5  # tesseract, poppler or a language model is not installed
     OUTPUT_ERROR = 6  # OUT is unwritable, the disk is full, or it is locked by another run
     INTERRUPTED = 130  # Ctrl-C
+    TERMINATED = 143  # SIGTERM (kill, systemd, docker stop): stopped as on Ctrl-C
     INTERNAL_ERROR = 70  # a bug: please report it with the traceback
 
 
@@ -135,3 +136,11 @@ class UsageError(VnplansError):
 
 
 __all__ += ["UsageError"]
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread by the CLI's handler. A KeyboardInterrupt, so the
+    batch stops the way Ctrl-C stops it: workers killed, the manifest saved."""
+
+
+__all__ += ["Terminated"]
