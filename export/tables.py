@@ -1,23 +1,35 @@
 """Parquet tables with explicit pyarrow schemas, rebuilt from the document JSONs.
 
 Why rebuilt, not appended: a resumed or repeated batch must never duplicate rows, and a
-killed run must never leave half a document in a table. Each table is derived from the
-complete JSON files in OUT and written atomically (temp file, rename).
+killed run must never leave half a document in a table. The tables are derived from the
+complete JSON files in OUT and written as one set: into a temporary folder with a marker
+(`_complete.json`: each table's rows and bytes), then swapped in whole for OUT/tables
+(renameat2 RENAME_EXCHANGE). Why a set: table by table, a full disk or a kill left some
+tables new, some old and one missing, and `load` took that for data (issue 20).
+`check_tables` is what `load` asks before reading.
 """
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
-import io
-from collections.abc import Iterator
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .jsondoc import SCHEMA_VERSION, atomic_write, read_documents
+from vnplans.exceptions import OutputError
+
+from .jsondoc import SCHEMA_VERSION, file_mode, read_documents, umask
 
 TABLES_DIR = "tables"
+MARKER = "_complete.json"
+TEMP_PREFIXES = (".tables-new-", ".tables-old-")
 S, INT, F, B, D = pa.string(), pa.int32(), pa.float32(), pa.bool_(), pa.date32()
 
 
@@ -132,11 +144,84 @@ def build_tables(out_dir: str | Path) -> dict[str, pa.Table]:
     return {name: pa.Table.from_pylist(merged[name], schema=SCHEMAS[name]) for name in SCHEMAS}
 
 
-def write_tables(out_dir: str | Path) -> list[Path]:
-    """OUT/tables/<name>.parquet for every table, each written atomically."""
-    written = []
-    for name, table in build_tables(out_dir).items():
-        buf = io.BytesIO()
-        pq.write_table(table, buf)
-        written.append(atomic_write(Path(out_dir) / TABLES_DIR / f"{name}.parquet", buf.getvalue()))
-    return written
+def write_tables(out_dir: str | Path, removed: Iterable[str] = ()) -> list[Path]:
+    """OUT/tables/<name>.parquet for every table, swapped in as one set with its marker.
+    `removed`: doc_ids moved out of OUT, whose rows `load` deletes from a database.
+    Raises OSError (a full disk, ...): OUT/tables is then the previous set, untouched."""
+    out = Path(out_dir)
+    new = Path(tempfile.mkdtemp(prefix=TEMP_PREFIXES[0], dir=out))
+    try:
+        files = {}
+        for name, table in build_tables(out).items():
+            path = new / f"{name}.parquet"
+            pq.write_table(table, path)
+            files[name] = {"rows": table.num_rows, "bytes": path.stat().st_size}
+        marker = {"schema_version": SCHEMA_VERSION, "tables": files,
+                  "removed_doc_ids": sorted(set(removed))}
+        (new / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
+        for f in new.iterdir():
+            os.chmod(f, file_mode())
+            _fsync(f)
+        os.chmod(new, 0o777 & ~umask())
+        _fsync(new)
+        _swap(new, out / TABLES_DIR)
+        _fsync(out)
+    finally:
+        shutil.rmtree(new, ignore_errors=True)  # after a swap: the previous set
+    return [out / TABLES_DIR / f"{name}.parquet" for name in SCHEMAS]
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put `new` at `target` in one step, leaving the previous `target` at `new`."""
+    if not target.exists():
+        os.rename(new, target)
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    at_fdcwd, rename_exchange = -100, 2
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None and renameat2(at_fdcwd, bytes(new), at_fdcwd, bytes(target),
+                                           rename_exchange) == 0:
+        return
+    old = target.parent / f"{TEMP_PREFIXES[1]}{os.getpid()}"  # no exchange on this system
+    shutil.rmtree(old, ignore_errors=True)
+    os.rename(target, old)
+    os.rename(new, target)
+    os.rename(old, new)
+
+
+def sweep_temp_tables(out_dir: str | Path) -> None:
+    """Remove table folders a killed run left half-written (the caller holds OUT's lock)."""
+    for prefix in TEMP_PREFIXES:
+        for folder in Path(out_dir).glob(prefix + "*"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def check_tables(out_dir: str | Path) -> dict:
+    """The marker of OUT/tables when the folder is a whole set (every table, each of the
+    size written), else OutputError: a set half-written by an older vnplans, or damaged."""
+    folder = Path(out_dir) / TABLES_DIR
+    try:
+        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        for name in SCHEMAS:
+            if (folder / f"{name}.parquet").stat().st_size != marker["tables"][name]["bytes"]:
+                raise ValueError(f"{name}.parquet differs from the set written")
+    except FileNotFoundError as exc:
+        name = Path(str(exc.filename or "?")).name
+        raise _half_set(folder, "no marker" if name == MARKER else f"{name} is missing") from exc
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise _half_set(folder, str(exc) or type(exc).__name__) from exc
+    return dict(marker)
+
+
+def _half_set(folder: Path, why: str) -> OutputError:
+    return OutputError(f"the tables are not a complete set ({why}): a run was stopped while "
+                       "writing them; rerun `vnplans run` on the same inputs to rebuild them",
+                       path=folder)

@@ -6,7 +6,9 @@ per-page unit stays small and picklable; `load_image` rasterises on demand in th
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import warnings
 from pathlib import Path
 from types import ModuleType
@@ -49,20 +51,72 @@ def discover(paths: list[str | Path]) -> tuple[list[Path], list[VnplansError]]:
     """Every file under the given paths (recursive, sorted, hidden files skipped) and an
     error for each path that does not exist. Unknown extensions are kept: `load` reports
     them, so they appear in the manifest."""
+    files, errors, _skipped = walk(paths)
+    return files, errors
+
+
+def walk(paths: list[str | Path], exclude: tuple[str | Path, ...] = ()
+         ) -> tuple[list[Path], list[VnplansError], list[tuple[Path, str]]]:
+    """`discover`, with absolute paths, and each path left out said with its reason
+    (hidden, a symbolic link loop, a dangling link, not a regular file) so the batch can
+    record it. Directories in `exclude` (the batch's own OUT) are not entered. Why: a
+    path silently left out is a document silently missing from the database."""
     files: list[Path] = []
     errors: list[VnplansError] = []
+    skipped: list[tuple[Path, str]] = []
+    excluded = {os.path.realpath(e) for e in exclude}
     for raw in paths:
-        p = Path(raw)
+        p = Path(os.path.abspath(raw))
         if p.is_dir():
-            files += sorted(
-                f for f in p.rglob("*")
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
+            files += sorted(_walk_dir(p, skipped, excluded))
         elif p.is_file():
             files.append(p)
+        elif p.is_symlink():
+            errors.append(InputNotFoundError(_link_trouble(p), path=p))
         else:
             errors.append(InputNotFoundError("no such file or directory", path=p))
-    return _unique(files), errors
+    return _unique(files), errors, skipped
+
+
+def _link_trouble(path: Path) -> str:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return "symbolic link loop" if exc.errno == errno.ELOOP else "dangling symbolic link"
+    return "not a regular file"
+
+
+def _walk_dir(top: Path, skipped: list[tuple[Path, str]], excluded: set[str]) -> list[Path]:
+    """Files under `top`, following links to directories once (a link back up is a loop)."""
+    files: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            st = folder.stat()
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            skipped.append((folder, f"unreadable directory ({(exc.strerror or str(exc)).lower()})"))
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            skipped.append((folder, "symbolic link loop"))
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        for entry in entries:
+            path = Path(entry.path)
+            is_dir = entry.is_dir()
+            if is_dir and os.path.realpath(path) in excluded:
+                continue
+            if entry.name.startswith("."):
+                skipped.append((path, "hidden directory" if is_dir else "hidden file"))
+            elif is_dir:
+                stack.append(path)
+            elif entry.is_file():
+                files.append(path)
+            else:
+                skipped.append((path, _link_trouble(path) if entry.is_symlink() else "not a regular file"))
+    return files
 
 
 def _unique(files: list[Path]) -> list[Path]:
@@ -80,6 +134,9 @@ def _unique(files: list[Path]) -> list[Path]:
 def load(path: str | Path, *, force_ocr: bool = False, dpi: int = 300) -> Document:
     """One file to a Document, or a BadInputError subclass naming the file and reason."""
     path = Path(path)
+    if path.is_dir():
+        raise BadInputError("a directory, not a file (for a folder: vnplans run DIR --out OUT)",
+                            path=path)
     if not path.is_file():
         raise InputNotFoundError("no such file", path=path)
     ext = path.suffix.lower()

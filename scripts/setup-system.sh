@@ -4,7 +4,8 @@
 # and re-running them must cost nothing once everything is there.
 set -euo pipefail
 PKGS=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet tesseract-ocr-osd poppler-utils
-      fonts-liberation2 fonts-dejavu-core fonts-freefont-ttf hunspell-vi)
+      fonts-liberation2 fonts-dejavu-core fonts-freefont-ttf hunspell-vi
+      postgresql)  # postgresql: the tests start a private server to load into (none runs as a service)
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then PKGS+=(python3-venv); fi
 missing=()
 for p in "${PKGS[@]}"; do

@@ -4,6 +4,8 @@ duplicate documents, tables written as a set, `vnplans load`'s guards."""
 
 from __future__ import annotations
 
+import json
+import os
 import signal
 import subprocess
 import sys
@@ -12,7 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.test_batch import _wait_for, scanned_pdf
+from tests.test_batch import TEXT, _wait_for, manifest, scanned_pdf
 from vnplans.exceptions import ExitCode
 
 
@@ -80,3 +82,273 @@ def test_sigterm_stops_like_ctrl_c(busy_run: tuple) -> None:
         "vnplans: terminated (SIGTERM); the manifest is saved, a rerun resumes"]
     assert (out / "manifest.json").is_file()
     assert _wait_for(lambda: not _alive(kids), 5), f"orphans 5 s after SIGTERM: {_alive(kids)}"
+
+
+# ---------------------------------------------------------------- stale and duplicate documents
+def _run(src: Path | list[Path], out: Path, **kw: object) -> object:
+    from vnplans.batch import BatchOptions, run_batch
+
+    return run_batch(src if isinstance(src, list) else [src], BatchOptions(out, workers=1, quiet=True, **kw))
+
+
+def _docs(out: Path) -> list[dict]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "documents").glob("*.json"))]
+
+
+def _table_paths(out: Path) -> list[str]:
+    import pyarrow.parquet as pq
+
+    return sorted(pq.read_table(out / "tables" / "documents.parquet").column("path").to_pylist())
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_replaced_input_leaves_no_stale_document(tmp_path: Path, force: bool) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "plan.txt").write_text(TEXT, encoding="utf-8")
+    (src / "other.txt").write_text(TEXT.replace("12/KH", "34/KH"), encoding="utf-8")
+    _run(src, out)
+    old = {d["source"]["path"]: d["doc_id"] for d in _docs(out)}
+    (src / "plan.txt").write_text(TEXT.replace("12/KH", "56/KH"), encoding="utf-8")  # replaced
+    (src / "other.txt").unlink()  # and deleted
+    _run(src, out, force=force)
+    docs = _docs(out)
+    assert [d["source"]["path"] for d in docs] == [str(src / "plan.txt")]
+    assert "56/KH" in docs[0]["pages"][0]["text"]
+    assert _table_paths(out) == [str(src / "plan.txt")]
+    assert set(manifest(out)) == {"plan.txt"}
+    body = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert set(body["removed_doc_ids"]) == set(old.values())
+    assert sorted(p.stem for p in (out / "removed").glob("*.json")) == sorted(old.values())
+
+
+def test_load_deletes_the_rows_of_a_replaced_input(tmp_path: Path) -> None:
+    import sqlite3
+
+    from vnplans.cli import main
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "plan.txt").write_text(TEXT, encoding="utf-8")
+    _run(src, out)
+    assert main(["load", str(out)]) == 0
+    (src / "plan.txt").write_text(TEXT.replace("12/KH", "56/KH"), encoding="utf-8")
+    _run(src, out)
+    assert main(["load", str(out)]) == 0
+    with sqlite3.connect(out / "vnplans.sqlite") as db:
+        assert db.execute("select count(*) from documents").fetchone() == (1,)
+        assert db.execute("select count(*) from pages").fetchone() == (1,)
+        assert "56/KH" in db.execute("select text from pages").fetchone()[0]
+
+
+def test_copies_are_one_document_known_by_the_real_name(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    names = ["Copy of plan.txt", "plan (1).txt", "plan.txt", "plan.txt.bak", "plan.txt~"]
+    for name in names:
+        (src / name).write_text(TEXT, encoding="utf-8")
+    for attempt in ("first", "rerun"):
+        report = _run(src, out)
+        entries = {Path(e.path).name: e for e in report.entries}  # type: ignore[attr-defined]
+        real = entries.pop("plan.txt")
+        assert real.status == ("ok" if attempt == "first" else "skipped"), attempt
+        assert "same content" not in real.note and "as " not in real.note, real.note
+        for e in entries.values():
+            assert e.status == "skipped" and e.note == f"same content as {src / 'plan.txt'}", e
+            assert e.output == real.output
+        (doc,) = _docs(out)
+        assert doc["source"]["path"] == str(src / "plan.txt")
+        assert doc["source"]["paths"][0] == str(src / "plan.txt")
+        assert sorted(doc["source"]["paths"]) == sorted(str(src / n) for n in names)
+
+
+def test_a_folder_of_copies_gives_its_document(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for name in ("a.txt.bak", "a.txt.old"):
+        (src / name).write_text(TEXT, encoding="utf-8")
+    (src / "b.txt").write_text(TEXT, encoding="utf-8")
+    report = _run(src, out)
+    assert [e.status for e in report.entries] == ["skipped", "skipped", "ok"]  # type: ignore[attr-defined]
+    assert len(_docs(out)) == 1
+
+
+# ---------------------------------------------------------------- tables as a set
+def test_a_failure_while_writing_tables_leaves_the_previous_set(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import pyarrow.parquet as pq
+
+    from export.tables import check_tables, write_tables
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "plan.txt").write_text(TEXT, encoding="utf-8")
+    _run(src, out)
+    before = {p.name: p.read_bytes() for p in (out / "tables").iterdir()}
+    real, calls = pq.write_table, []
+
+    def fill_disk(table: object, where: object, **kw: object) -> None:
+        calls.append(where)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(table, where, **kw)
+
+    monkeypatch.setattr(pq, "write_table", fill_disk)
+    (src / "other.txt").write_text(TEXT.replace("12/KH", "34/KH"), encoding="utf-8")
+    with pytest.raises(OSError):
+        write_tables(out)
+    assert {p.name: p.read_bytes() for p in (out / "tables").iterdir()} == before
+    assert not list(out.glob(".tables-*"))
+    check_tables(out)
+
+
+@pytest.mark.parametrize("damage", ["marker", "pages.parquet", "truncate"])
+def test_load_refuses_a_half_set_of_tables(tmp_path: Path, damage: str,
+                                           capsys: pytest.CaptureFixture) -> None:
+    from vnplans.cli import main
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "plan.txt").write_text(TEXT, encoding="utf-8")
+    _run(src, out)
+    tables = out / "tables"
+    if damage == "marker":
+        (tables / "_complete.json").unlink()  # what an older vnplans, killed mid-way, left
+    elif damage == "pages.parquet":
+        (tables / "pages.parquet").unlink()
+    else:
+        data = (tables / "tokens.parquet").read_bytes()
+        (tables / "tokens.parquet").write_bytes(data[: len(data) // 2])
+    capsys.readouterr()
+    assert main(["load", str(out)]) == ExitCode.OUTPUT_ERROR
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "not a complete set" in err, err
+
+
+# ---------------------------------------------------------------- vnplans load
+def test_load_is_refused_while_a_run_holds_out(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from vnplans.cli import main
+    from vnplans.manifest import OutputLock
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "plan.txt").write_text(TEXT, encoding="utf-8")
+    _run(src, out)
+    capsys.readouterr()
+    with OutputLock(out):
+        assert main(["load", str(out)]) == ExitCode.OUTPUT_ERROR
+    assert "another vnplans run" in capsys.readouterr().err
+    assert not (out / "vnplans.sqlite").exists()
+
+
+def test_load_writes_nothing_into_a_folder_that_is_no_out(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from vnplans.cli import main
+
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["load", str(tmp_path)]) == ExitCode.BAD_INPUT
+    assert "not the output directory" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_load_names_a_missing_postgres_driver_and_hides_the_password(
+        tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vnplans.cli import main
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "plan.txt").write_text(TEXT, encoding="utf-8")
+    _run(src, out)
+    capsys.readouterr()
+    # a refused password: a server that is not there gives the driver's own words
+    code = main(["load", str(out), "--db", "postgresql://vn:S3CRET@127.0.0.1:1/db"])
+    err = capsys.readouterr().err
+    assert "S3CRET" not in err and len(err.strip().splitlines()) == 1, err
+    if code != ExitCode.MISSING_DEPENDENCY:
+        assert code == ExitCode.OUTPUT_ERROR and "vn:***@" in err, err
+    for module in ("psycopg", "psycopg2"):
+        monkeypatch.setitem(sys.modules, module, None)  # the driver not installed
+    code = main(["load", str(out), "--db", "postgresql://vn:S3CRET@127.0.0.1:1/db"])
+    err = capsys.readouterr().err
+    assert code == ExitCode.MISSING_DEPENDENCY, err
+    assert "pip install 'vnplans[postgres]'" in err and "S3CRET" not in err
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def postgres():  # type: ignore[no-untyped-def]
+    """A PostgreSQL server of its own (Debian `postgresql`), on a private socket folder and
+    port, password auth over TCP; stopped and removed afterwards. Skipped when absent."""
+    import glob
+    import pwd
+    import shutil
+    import tempfile
+
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not bins:
+        pytest.skip("PostgreSQL is not installed (Debian package postgresql)")
+    pytest.importorskip("psycopg")
+    bindir = Path(bins[-1]).parent
+    base = Path(tempfile.mkdtemp(prefix="vnplans-pg-"))
+    run_as: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses root
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no postgres user")
+        os.chown(base, user.pw_uid, user.pw_gid)
+        run_as = ["runuser", "-u", "postgres", "--"]
+    (base / "pw").write_text("S3CRET\n", encoding="utf-8")
+    os.chmod(base / "pw", 0o644)
+    port = _free_port()
+    data = base / "data"
+    try:
+        subprocess.run([*run_as, str(bindir / "initdb"), "-D", str(data), "-U", "vn", "--pwfile",
+                        str(base / "pw"), "--auth-local=trust", "--auth-host=scram-sha-256"],
+                       check=True, capture_output=True, timeout=120)
+        subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-w", "-t", "60", "-l",
+                        str(base / "log"), "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1",
+                        "start"], check=True, capture_output=True, timeout=90)
+        yield f"postgresql://vn:S3CRET@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       capture_output=True, timeout=60, check=False)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_load_into_a_real_postgresql_server(postgres: str, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture) -> None:
+    import sqlalchemy as sa
+
+    from vnplans.cli import main
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "plan.txt").write_text(TEXT, encoding="utf-8")
+    (src / "other.txt").write_text(TEXT.replace("12/KH", "34/KH"), encoding="utf-8")
+    _run(src, out)
+    assert main(["load", str(out), "--db", postgres]) == 0
+    assert main(["load", str(out), "--db", postgres]) == 0  # twice: nothing changes
+    (src / "plan.txt").write_text(TEXT.replace("12/KH", "56/KH"), encoding="utf-8")
+    _run(src, out)
+    assert main(["load", str(out), "--db", postgres]) == 0
+    engine = sa.create_engine(postgres.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as db:
+        assert db.execute(sa.text("select count(*) from documents")).scalar() == 2
+        texts = db.execute(sa.text("select text from pages")).scalars().all()
+    engine.dispose()
+    assert sorted("56/KH" in t or "34/KH" in t for t in texts) == [True, True]
+    capsys.readouterr()
+    wrong = postgres.replace("S3CRET", "WRONG")
+    assert main(["load", str(out), "--db", wrong]) == ExitCode.OUTPUT_ERROR
+    err = capsys.readouterr().err
+    assert "WRONG" not in err and "vn:***@" in err and "password authentication failed" in err, err
+    assert len(err.strip().splitlines()) == 1

@@ -26,6 +26,15 @@ class ExitCode(IntEnum):
     INTERNAL_ERROR = 70  # a bug: please report it with the traceback
 
 
+def printable(path: str) -> str:
+    """A path on one line: a newline, tab or other control character in a file name is
+    written as its escape (`a\\nb.txt`), so a message stays one line a tool can split."""
+    if path.isprintable():
+        return path
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                   for ch in path)
+
+
 class VnplansError(Exception):
     """Base class: an error with a message meant for the user and an exit code."""
 
@@ -39,7 +48,7 @@ class VnplansError(Exception):
     def one_line(self) -> str:
         """`file: reason`, on one line, as printed on stderr and kept in the manifest."""
         reason = " ".join(self.message.split())
-        return f"{self.path}: {reason}" if self.path else reason
+        return f"{printable(self.path)}: {reason}" if self.path else reason
 
     @property
     def kind(self) -> str:
@@ -99,6 +108,7 @@ class OutputLockedError(OutputError):
 
 
 __all__ = [
+    "printable",
     "BadInputError",
     "DecodeError",
     "EncryptedPdfError",
