@@ -95,7 +95,8 @@ def _walk_dir(top: Path, skipped: list[tuple[Path, str]], excluded: set[str]) ->
         folder = stack.pop()
         try:
             st = folder.stat()
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as found:
+                entries = sorted(found, key=lambda e: e.name)
         except OSError as exc:
             skipped.append((folder, f"unreadable directory ({(exc.strerror or str(exc)).lower()})"))
             continue
@@ -105,14 +106,17 @@ def _walk_dir(top: Path, skipped: list[tuple[Path, str]], excluded: set[str]) ->
         seen.add((st.st_dev, st.st_ino))
         for entry in entries:
             path = Path(entry.path)
-            is_dir = entry.is_dir()
+            try:
+                is_dir, is_file = entry.is_dir(), entry.is_file()
+            except OSError:  # a link to itself (ELOOP)
+                is_dir = is_file = False
             if is_dir and os.path.realpath(path) in excluded:
                 continue
             if entry.name.startswith("."):
                 skipped.append((path, "hidden directory" if is_dir else "hidden file"))
             elif is_dir:
                 stack.append(path)
-            elif entry.is_file():
+            elif is_file:
                 files.append(path)
             else:
                 skipped.append((path, _link_trouble(path) if entry.is_symlink() else "not a regular file"))

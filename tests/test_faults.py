@@ -352,3 +352,82 @@ def test_load_into_a_real_postgresql_server(postgres: str, tmp_path: Path,
     err = capsys.readouterr().err
     assert "WRONG" not in err and "vn:***@" in err and "password authentication failed" in err, err
     assert len(err.strip().splitlines()) == 1
+
+
+# ---------------------------------------------------------------- paths
+def test_manifest_is_keyed_by_absolute_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for i in range(3):
+        (src / f"d{i}.txt").write_text(TEXT + f"\n{i}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    _run(Path("in"), out)
+    _run(src, out)
+    _run(Path("in/../in"), out)
+    body = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(e["path"] for e in body["documents"]) == [str(src / f"d{i}.txt") for i in range(3)]
+
+
+def test_out_inside_the_inputs_is_not_read(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "plan.txt").write_text(TEXT, encoding="utf-8")
+    for _ in range(2):
+        report = _run(src, src / "out")
+        assert report.exit_code == ExitCode.OK and len(report.entries) == 1, report.entries  # type: ignore[attr-defined]
+
+
+def test_paths_left_out_are_recorded_with_their_reason(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    (src / "sub").mkdir(parents=True)
+    (src / "plan.txt").write_text(TEXT, encoding="utf-8")
+    (src / ".hidden.txt").write_text(TEXT, encoding="utf-8")
+    (src / ".git").mkdir()
+    (src / "sub" / "loop").symlink_to(src)  # a link back up the tree
+    (src / "self").symlink_to(src / "self")
+    (src / "dangling.pdf").symlink_to(tmp_path / "nowhere.pdf")
+    os.mkfifo(src / "pipe.txt")
+    report = _run(src, out)
+    assert report.exit_code == ExitCode.OK  # type: ignore[attr-defined]
+    got = {Path(p).name: (e["status"], e["note"]) for p, e in
+           ((e["path"], e) for e in json.loads((out / "manifest.json").read_text())["documents"])}
+    assert got == {
+        "plan.txt": ("ok", ""), ".hidden.txt": ("skipped", "hidden file"),
+        ".git": ("skipped", "hidden directory"), "loop": ("skipped", "symbolic link loop"),
+        "self": ("skipped", "symbolic link loop"), "dangling.pdf": ("skipped", "dangling symbolic link"),
+        "pipe.txt": ("skipped", "not a regular file"),
+    }
+
+
+def test_a_newline_in_a_file_name_keeps_the_message_one_line(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "bad\nname.txt").write_bytes(b"")
+    (src / "plan.txt").write_text(TEXT, encoding="utf-8")
+    proc = subprocess.run(_run_cmd(src, tmp_path / "out"), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == ExitCode.SOME_INPUTS_FAILED
+    (line,) = proc.stderr.strip().splitlines()
+    assert "bad\\nname.txt: empty file" in line, line
+
+
+def test_ocr_of_a_directory_says_it_is_one(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from vnplans.cli import main
+
+    assert main(["ocr", str(tmp_path)]) == ExitCode.BAD_INPUT
+    err = capsys.readouterr().err
+    assert "a directory, not a file" in err and "no such file" not in err
+
+
+def test_outputs_follow_the_umask(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "plan.txt").write_text(TEXT, encoding="utf-8")
+    old = os.umask(0o022)
+    try:
+        _run(src, out)
+    finally:
+        os.umask(old)
+    modes = {str(p.relative_to(out)): p.stat().st_mode & 0o777 for p in out.rglob("*")
+             if p.name != ".lock"}
+    assert modes["tables"] == 0o755
+    assert {m for n, m in modes.items() if n != "tables" and n != "documents"} == {0o644}, modes
