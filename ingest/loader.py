@@ -35,6 +35,8 @@ IMAGE_EXTS = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 TEXT_EXTS = {".txt", ".text"}
 SUPPORTED = IMAGE_EXTS | TEXT_EXTS | {".pdf", ".docx"}
 MAX_PIXELS = 100_000_000
+MAX_PAGE_PIXELS = 40_000_000  # a PDF page: an A2 sheet at 300 dpi (35 MP) still fits
+MIN_RENDER_DPI = 30  # below this no text is left to read
 MIN_SIDE = 32
 A4_LONG_INCHES = 11.69
 
@@ -162,19 +164,41 @@ def load(path: str | Path, *, force_ocr: bool = False, dpi: int = 300) -> Docume
 
 
 def _load_pdf(path: Path, doc_id: str, force_ocr: bool, dpi: int) -> Document:
-    has_image = pdf_pages(path)
-    n = len(has_image)
+    info = pdf_pages(path)
+    n = len(info)
     layers = [""] * n if force_ocr else text_layers(path, n)
-    pages = []
+    pages, notes = [], []
     for i, layer in enumerate(layers):
-        verdict = judge_layer(layer, has_image[i])
+        verdict = judge_layer(layer, info[i].has_image)
         if verdict.text is not None:
             pages.append(Page(doc_id, i, "text-layer", text=verdict.text, note=verdict.note))
-        else:
-            note = "OCR forced" if force_ocr else verdict.note
-            ref = ImageRef(str(path), "pdf", i + 1, dpi)
-            pages.append(Page(doc_id, i, "image", text=layer or None, image=ref, note=note))
-    return Document(doc_id, str(path), "pdf", tuple(pages))
+            continue
+        page_dpi, warning = render_dpi(path, i + 1, info[i].width_pt, info[i].height_pt, dpi)
+        notes += [warning] if warning else []
+        note = "OCR forced" if force_ocr else verdict.note
+        ref = ImageRef(str(path), "pdf", i + 1, page_dpi)
+        pages.append(Page(doc_id, i, "image", text=layer or None, image=ref, note=note))
+    return Document(doc_id, str(path), "pdf", tuple(pages), warnings=tuple(notes))
+
+
+def render_dpi(path: Path, page_no: int, width_pt: float, height_pt: float, dpi: int
+               ) -> tuple[int, str]:
+    """The resolution a PDF page is rendered at: `dpi`, lowered so the page stays under
+    MAX_PAGE_PIXELS (with a warning), or ImageTooLargeError when even MIN_RENDER_DPI is
+    over it. Why: an A0 page at 300 dpi (139 MP) took 1.9 GiB in one worker, a 234 MP one
+    was an internal error and a 100 x 100 in page rendered as 1x1 (issue 20)."""
+    inches = (width_pt / 72, height_pt / 72)
+    pixels = inches[0] * inches[1] * dpi * dpi
+    if pixels <= MAX_PAGE_PIXELS:
+        return dpi, ""
+    capped = int(dpi * (MAX_PAGE_PIXELS / pixels) ** 0.5)
+    size = f"{inches[0]:.0f} x {inches[1]:.0f} in"
+    if capped < MIN_RENDER_DPI:
+        raise ImageTooLargeError(f"page {page_no} is {size}: too large to render (over "
+                                 f"{MAX_PAGE_PIXELS // 1_000_000} megapixels at {MIN_RENDER_DPI} dpi)",
+                                 path=path)
+    return capped, (f"page {page_no} is {size}: rendered at {capped} dpi, not {dpi} "
+                    f"(limit {MAX_PAGE_PIXELS // 1_000_000} megapixels a page)")
 
 
 def _image_dpi(info: dict, size: tuple[int, int]) -> int | None:
@@ -357,9 +381,14 @@ def _rasterise_pdf(ref: ImageRef) -> np.ndarray:
     from pdf2image import convert_from_path
     from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
 
+    image = _pil()
     try:
-        images = convert_from_path(ref.path, dpi=ref.dpi or 300, first_page=ref.page_no,
-                                   last_page=ref.page_no, fmt="ppm")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", image.DecompressionBombWarning)
+            images = convert_from_path(ref.path, dpi=ref.dpi or 300, first_page=ref.page_no,
+                                       last_page=ref.page_no, fmt="ppm")
+    except image.DecompressionBombError as exc:
+        raise ImageTooLargeError(f"page {ref.page_no} renders over the pixel limit", path=ref.path) from exc
     except PDFInfoNotInstalledError as exc:
         raise MissingDependencyError("poppler (pdftoppm) not found: install poppler-utils") from exc
     except (PDFPageCountError, PDFSyntaxError) as exc:
