@@ -512,3 +512,17 @@ def test_a_page_too_large_even_at_the_lowest_dpi_is_a_clear_error(tmp_path: Path
     assert render_dpi(tmp_path, 1, 595, 842, 300) == (300, "")  # A4
     with pytest.raises(ImageTooLargeError, match="page 2 is 2500 x 2500 in: too large"):
         render_dpi(tmp_path / "x.pdf", 2, 180000, 180000, 300)
+
+
+@pytest.mark.parametrize("user,expected", [("", "1 pages"), ("user", "EncryptedPdfError")])
+def test_aes_pdfs_without_the_cryptography_package(tmp_path: Path, user: str, expected: str) -> None:
+    """Where `cryptography` is missing, pypdf cannot do AES (it raised DependencyError, an
+    internal error): poppler reads the file instead, or says it needs a password."""
+    pdf = _encrypted(_image_pdf(tmp_path / "base.pdf"), tmp_path / "aes.pdf", user, "AES-128")
+    code = ("import sys; sys.modules['cryptography'] = None\n"
+            "import ingest\n"
+            "try:\n    print(len(ingest.load(sys.argv[1]).pages), 'pages')\n"
+            "except Exception as exc:\n    print(type(exc).__name__, exc)\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(pdf)], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.stdout.startswith(expected), proc.stdout + proc.stderr
