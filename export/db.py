@@ -24,7 +24,7 @@ from .tables import SCHEMAS, TABLES_DIR, check_tables, write_tables
 
 _TYPES = {pa.string(): sa.Text, pa.int32(): sa.Integer, pa.float32(): sa.Float,
           pa.bool_(): sa.Boolean, pa.date32(): sa.Date}
-BATCH_ROWS = 2000
+BATCH_ROWS = 200  # rows a database insert; a page row holds its whole text
 POSTGRES_HINT = "install the PostgreSQL driver: pip install 'vnplans[postgres]' (psycopg)"
 
 

@@ -11,8 +11,10 @@ tables new, some old and one missing, and `load` took that for data (issue 20).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -25,7 +27,7 @@ import pyarrow.parquet as pq
 
 from vnplans.exceptions import OutputError
 
-from .jsondoc import SCHEMA_VERSION, file_mode, read_documents, umask
+from .jsondoc import DOCS_DIR, SCHEMA_VERSION, file_mode, umask
 
 TABLES_DIR = "tables"
 MARKER = "_complete.json"
@@ -131,12 +133,23 @@ def document_rows(doc: dict) -> dict[str, list[dict]]:
     return rows
 
 
+FLUSH_ROWS = 5_000  # rows of one table held before they are written as a row group
+FLUSH_DOCS = 64  # ... and documents read before every table is (a page row holds its text)
+
+
+def _doc_files(out: Path) -> list[Path]:
+    folder = out / DOCS_DIR
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
 def iter_rows(out_dir: str | Path) -> Iterator[dict[str, list[dict]]]:
-    for doc in read_documents(out_dir):
-        yield document_rows(doc)
+    """Each document's rows, one document in memory at a time."""
+    for f in _doc_files(Path(out_dir)):
+        yield document_rows(json.loads(f.read_text(encoding="utf-8")))
 
 
 def build_tables(out_dir: str | Path) -> dict[str, pa.Table]:
+    """Every table in memory (for a notebook on a small OUT; the batch streams them)."""
     merged: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
     for rows in iter_rows(out_dir):
         for name, r in rows.items():
@@ -144,20 +157,36 @@ def build_tables(out_dir: str | Path) -> dict[str, pa.Table]:
     return {name: pa.Table.from_pylist(merged[name], schema=SCHEMAS[name]) for name in SCHEMAS}
 
 
+def fingerprint(files: list[Path], removed: list[str]) -> str:
+    """What the tables are built from, by name, size and mtime of each document JSON:
+    equal fingerprints, equal tables (documents are only ever replaced whole)."""
+    digest = hashlib.sha256(SCHEMA_VERSION.encode())
+    for f in files:
+        st = f.stat()
+        digest.update(f"{f.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    digest.update(",".join(removed).encode())
+    return digest.hexdigest()
+
+
 def write_tables(out_dir: str | Path, removed: Iterable[str] = ()) -> list[Path]:
     """OUT/tables/<name>.parquet for every table, swapped in as one set with its marker.
-    `removed`: doc_ids moved out of OUT, whose rows `load` deletes from a database.
-    Raises OSError (a full disk, ...): OUT/tables is then the previous set, untouched."""
+    `removed`: doc_ids moved out of OUT, whose rows `load` deletes from a database. A
+    set already built from the same documents is kept as it is (a no-op rerun costs a
+    listing, not a rebuild: 4.6 s and 1.16 GB on one 114 MB document before). Raises
+    OSError (a full disk, ...): OUT/tables is then the previous set, untouched."""
     out = Path(out_dir)
+    files, gone = _doc_files(out), sorted(set(removed))
+    stamp = fingerprint(files, gone)
+    written = [out / TABLES_DIR / f"{name}.parquet" for name in SCHEMAS]
+    with contextlib.suppress(OutputError):
+        if check_tables(out).get("fingerprint") == stamp:
+            return written
     new = Path(tempfile.mkdtemp(prefix=TEMP_PREFIXES[0], dir=out))
     try:
-        files = {}
-        for name, table in build_tables(out).items():
-            path = new / f"{name}.parquet"
-            pq.write_table(table, path)
-            files[name] = {"rows": table.num_rows, "bytes": path.stat().st_size}
-        marker = {"schema_version": SCHEMA_VERSION, "tables": files,
-                  "removed_doc_ids": sorted(set(removed))}
+        counts = _stream_tables(files, new)
+        marker = {"schema_version": SCHEMA_VERSION, "fingerprint": stamp, "removed_doc_ids": gone,
+                  "tables": {name: {"rows": counts[name], "bytes": (new / f"{name}.parquet").stat().st_size}
+                             for name in SCHEMAS}}
         (new / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
         for f in new.iterdir():
             os.chmod(f, file_mode())
@@ -168,7 +197,34 @@ def write_tables(out_dir: str | Path, removed: Iterable[str] = ()) -> list[Path]
         _fsync(out)
     finally:
         shutil.rmtree(new, ignore_errors=True)  # after a swap: the previous set
-    return [out / TABLES_DIR / f"{name}.parquet" for name in SCHEMAS]
+    return written
+
+
+def _stream_tables(files: list[Path], folder: Path) -> dict[str, int]:
+    """Write every table into `folder`, one document read at a time and rows flushed in
+    row groups, so memory is at most FLUSH_DOCS documents' rows, not all of OUT."""
+    writers = {name: pq.ParquetWriter(folder / f"{name}.parquet", SCHEMAS[name]) for name in SCHEMAS}
+    held: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
+    counts = dict.fromkeys(SCHEMAS, 0)
+
+    def flush(name: str) -> None:
+        if held[name]:
+            writers[name].write_table(pa.Table.from_pylist(held[name], schema=SCHEMAS[name]))
+            counts[name] += len(held[name])
+            held[name] = []
+
+    try:
+        for k, f in enumerate(files, 1):
+            for name, rows in document_rows(json.loads(f.read_text(encoding="utf-8"))).items():
+                held[name] += rows
+                if len(held[name]) >= FLUSH_ROWS or k % FLUSH_DOCS == 0:
+                    flush(name)
+        for name in SCHEMAS:
+            flush(name)
+    finally:
+        for w in writers.values():
+            w.close()
+    return counts
 
 
 def _fsync(path: Path) -> None:

@@ -187,21 +187,37 @@ def test_a_failure_while_writing_tables_leaves_the_previous_set(
     (src / "plan.txt").write_text(TEXT, encoding="utf-8")
     _run(src, out)
     before = {p.name: p.read_bytes() for p in (out / "tables").iterdir()}
-    real, calls = pq.write_table, []
+    real, calls = pq.ParquetWriter.write_table, []
 
-    def fill_disk(table: object, where: object, **kw: object) -> None:
-        calls.append(where)
-        if len(calls) == 3:
+    def fill_disk(self: object, table: object, **kw: object) -> None:
+        calls.append(table)
+        if len(calls) == 2:  # documents written, pages not
             raise OSError(errno.ENOSPC, "No space left on device")
-        real(table, where, **kw)
+        real(self, table, **kw)
 
-    monkeypatch.setattr(pq, "write_table", fill_disk)
-    (src / "other.txt").write_text(TEXT.replace("12/KH", "34/KH"), encoding="utf-8")
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", fill_disk)
     with pytest.raises(OSError):
-        write_tables(out)
+        write_tables(out, removed=["0" * 64])  # something changed: the set is rebuilt
     assert {p.name: p.read_bytes() for p in (out / "tables").iterdir()} == before
     assert not list(out.glob(".tables-*"))
     check_tables(out)
+
+
+def test_tables_are_rebuilt_only_when_a_document_changed(tmp_path: Path) -> None:
+    from export.tables import write_tables
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "plan.txt").write_text(TEXT, encoding="utf-8")
+    _run(src, out)
+    stamp = (out / "tables" / "_complete.json").stat().st_ino
+    _run(src, out)  # a no-op rerun
+    write_tables(out)
+    assert (out / "tables" / "_complete.json").stat().st_ino == stamp
+    (src / "other.txt").write_text(TEXT.replace("12/KH", "34/KH"), encoding="utf-8")
+    _run(src, out)
+    assert (out / "tables" / "_complete.json").stat().st_ino != stamp
+    assert len(_table_paths(out)) == 2
 
 
 @pytest.mark.parametrize("damage", ["marker", "pages.parquet", "truncate"])
