@@ -382,6 +382,13 @@ def test_manifest_is_keyed_by_absolute_path(tmp_path: Path, monkeypatch: pytest.
     _run(Path("in/../in"), out)
     body = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert sorted(e["path"] for e in body["documents"]) == [str(src / f"d{i}.txt") for i in range(3)]
+    for e in body["documents"]:  # a manifest of an older vnplans: paths as typed
+        e["path"] = os.path.relpath(e["path"])
+    (out / "manifest.json").write_text(json.dumps(body), encoding="utf-8")
+    _run(src, out)
+    body = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(e["path"] for e in body["documents"]) == [str(src / f"d{i}.txt") for i in range(3)]
+    assert len(_docs(out)) == 3
 
 
 def test_out_inside_the_inputs_is_not_read(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Literal
 
@@ -89,8 +89,11 @@ class Manifest:
         try:
             raw = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
             known = set(Entry.__dataclass_fields__)
-            entries = {e["path"]: Entry(**{k: v for k, v in e.items() if k in known})
-                       for e in raw.get("documents", [])}
+            entries = {}
+            for e in raw.get("documents", []):  # keys of older runs were paths as typed
+                entry = Entry(**{k: v for k, v in e.items() if k in known})
+                entry = replace(entry, path=os.path.abspath(entry.path))
+                entries[entry.path] = entry
             removed = {str(d) for d in raw.get("removed_doc_ids", [])}
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             entries, removed = {}, set()
