@@ -85,6 +85,7 @@ class Run:
         self.options = options
         self.out_dir = options.out_dir
         self.manifest = Manifest.load(options.out_dir)
+        self.manifest.absolute_keys()
         self.entries: dict[str, Entry] = {}
         self.pages_done = 0
         self.n_todo = n_inputs  # inputs left after discovery (for sizing text chunks)

@@ -72,6 +72,17 @@ class Manifest:
         for entry in self.entries.values():
             self._index(entry)
 
+    def absolute_keys(self) -> None:
+        """Key every entry by its absolute path: older runs kept paths as typed, so a
+        rerun by another spelling of the same files doubled the entries."""
+        if all(os.path.isabs(p) for p in self.entries):
+            return
+        entries = list(self.entries.values())
+        self.entries = {}
+        for entry in entries:
+            self.entries[os.path.abspath(entry.path)] = replace(entry, path=os.path.abspath(entry.path))
+        self.reindex()
+
     def forget(self, path: str) -> None:
         """Drop the entry of a file that is gone (call `reindex` after)."""
         self.entries.pop(path, None)
@@ -89,11 +100,8 @@ class Manifest:
         try:
             raw = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
             known = set(Entry.__dataclass_fields__)
-            entries = {}
-            for e in raw.get("documents", []):  # keys of older runs were paths as typed
-                entry = Entry(**{k: v for k, v in e.items() if k in known})
-                entry = replace(entry, path=os.path.abspath(entry.path))
-                entries[entry.path] = entry
+            entries = {e["path"]: Entry(**{k: v for k, v in e.items() if k in known})
+                       for e in raw.get("documents", [])}
             removed = {str(d) for d in raw.get("removed_doc_ids", [])}
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             entries, removed = {}, set()
