@@ -25,8 +25,18 @@ from vnplans.tasks import die_with_parent
 
 die_with_parent()
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
+_armed = False  # in a worker: its own children (if it ever forks) are not the forkserver's
+
+
+def _arm_worker(forkserver: int) -> None:
+    global _armed
+    if not _armed:
+        _armed = True
+        die_with_parent(forkserver)
+
+
 # each worker, right after its fork (before the pool's bootstrap could hang on a dead run)
-os.register_at_fork(after_in_child=partial(die_with_parent, os.getpid()))
+os.register_at_fork(after_in_child=partial(_arm_worker, os.getpid()))
 
 for _name in ("vnplans.tasks", "ingest", "ocr", "diacritics", "parser", "export"):
     with contextlib.suppress(Exception):
