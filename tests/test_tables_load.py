@@ -64,6 +64,28 @@ def test_tables_are_rebuilt_only_when_a_document_changed(tmp_path: Path) -> None
     assert len(_table_paths(out)) == 2
 
 
+def test_a_partial_rebuild_equals_a_full_one(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from export.tables import SCHEMAS, build_tables
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for i in range(3):
+        (src / f"d{i}.txt").write_text(TEXT.replace("12/KH", f"{i}/KH"), encoding="utf-8")
+    _run(src, out)
+    (src / "d1.txt").write_text(TEXT.replace("12/KH", "99/KH") + "Căn cứ Luật Ngân sách nhà nước năm 2015;\n",
+                                encoding="utf-8")
+    (src / "d3.txt").write_text(TEXT.replace("12/KH", "3/KH"), encoding="utf-8")
+    _run(src, out)  # d0, d2 copied from the previous set; d1 and d3 read
+    full = build_tables(out)
+    for name in SCHEMAS:
+        got = pq.read_table(out / "tables" / f"{name}.parquet").to_pylist()
+        key = sorted(map(repr, got))
+        assert key == sorted(map(repr, full[name].to_pylist())), name
+    assert len(_table_paths(out)) == 4
+
+
 @pytest.mark.parametrize("damage", ["marker", "pages.parquet", "truncate"])
 def test_load_refuses_a_half_set_of_tables(tmp_path: Path, damage: str,
                                            capsys: pytest.CaptureFixture) -> None:
