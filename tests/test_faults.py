@@ -258,3 +258,21 @@ def test_outputs_follow_the_umask(tmp_path: Path) -> None:
              if p.name != ".lock"}
     assert modes["tables"] == 0o755
     assert {m for n, m in modes.items() if n != "tables" and n != "documents"} == {0o644}, modes
+
+
+def test_a_failure_that_is_not_the_inputs_keeps_its_document(tmp_path: Path) -> None:
+    """Tesseract missing on a rerun (exit 5) must not move the scan's document aside (and
+    `load` then delete it from the database): only the input's own failures do."""
+    from tests.test_batch import render_page
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    render_page(src / "scan.png")
+    assert subprocess.run(_run_cmd(src, out), capture_output=True, timeout=120).returncode == 0
+    (before,) = _docs(out)
+    env = {**os.environ, "VNPLANS_TESSERACT": "cli", "PATH": str(tmp_path / "empty")}
+    proc = subprocess.run(_run_cmd(src, out, "--force"), capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == ExitCode.MISSING_DEPENDENCY, proc.stderr
+    assert [d["doc_id"] for d in _docs(out)] == [before["doc_id"]]
+    assert _table_paths(out) == [str(src / "scan.png")]
+    assert not (out / "removed").exists()

@@ -24,7 +24,7 @@ from typing import Any
 
 from vnplans.exceptions import ExitCode, OutputError, VnplansError, printable
 from vnplans.manifest import Entry, Manifest, OutputLock, check_writable
-from vnplans.outputs import backup_rank, forget_missing, path_sets, settle
+from vnplans.outputs import backup_rank, forget_missing, keep_last_good, path_sets, settle
 from vnplans.pipeline import PipelineOptions
 
 CHEAP = {".txt", ".text", ".md", ".docx"}  # no OCR expected: batched several per task
@@ -99,6 +99,7 @@ class Run:
             raise OutputError(entry.error, path=self.out_dir)
         if entry.status == "failed":
             self.say(f"{printable(entry.path)}: {entry.error}")
+            entry = keep_last_good(entry, self.manifest.entries.get(entry.path))
         self.entries[entry.path] = entry
         self.manifest.record(entry)
         self.manifest.save(every=0.5)

@@ -20,6 +20,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from vnplans.exceptions import ExitCode
 from vnplans.manifest import Entry, Manifest
 
 REMOVED_DIR = "removed"
@@ -44,6 +45,20 @@ def backup_rank(path: str) -> int:
 def primary(paths: list[str]) -> str:
     """The path a document is known by: not a backup, then the first in order."""
     return min(paths, key=lambda p: (backup_rank(p), p))
+
+
+NOT_THE_INPUT = {int(ExitCode.MISSING_DEPENDENCY), int(ExitCode.INTERNAL_ERROR)}
+
+
+def keep_last_good(entry: Entry, prior: Entry | None) -> Entry:
+    """A failure that is not the input's (a missing dependency, a bug) keeps the path's
+    last good document in OUT: else a run with Tesseract missing, say, would move every
+    document aside and `load` would delete them from the database."""
+    if entry.status != "failed" or entry.exit_code not in NOT_THE_INPUT or prior is None:
+        return entry
+    if prior.output:  # its last good document (or one a failure before kept)
+        return replace(entry, output=prior.output)
+    return entry
 
 
 def groups(manifest: Manifest) -> dict[str, list[Entry]]:
@@ -83,6 +98,8 @@ def settle(out_dir: Path, manifest: Manifest, before: dict[str, tuple[str, ...]]
         _relabel(manifest, entries, main, output)
         if tuple(paths) != before.get(doc_id) or doc_id in written:
             _set_paths(out_dir / output, main, paths)
+    owned |= {e.output for e in manifest.entries.values()  # kept by keep_last_good
+              if e.status == "failed" and e.output and (out_dir / e.output).is_file()}
     _move_unowned(out_dir, manifest, owned)
     manifest.reindex()
 
