@@ -29,6 +29,7 @@ from pathlib import Path
 TEXT = ("ỦY BAN NHÂN DÂN\nSố: 12/KH-UBND\nKẾ HOẠCH\nTuyên truyền, phổ biến pháp luật\n"
         "Căn cứ Luật Phổ biến, giáo dục pháp luật năm 2012;\n")
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+PAGES = 30  # scans in the archive a run is killed in
 
 
 def _vnplans(*args: str) -> tuple[subprocess.Popen[str], str]:
@@ -200,18 +201,30 @@ def _archive(root: Path, n: int) -> Path:
     return src
 
 
+def _n_ok(out: Path) -> int:
+    try:
+        body = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    return sum(e["status"] == "ok" for e in body["documents"])
+
+
 def _signal_mid_run(root: Path, sig: signal.Signals, name: str) -> list[str]:
-    src, out = _archive(root / name, 12), root / name / "out"
+    src, out = _archive(root / name, PAGES), root / name / "out"
     proc = subprocess.Popen([sys.executable, "-m", "vnplans.cli", "run", str(src), "--out", str(out),
                              "--quiet", "--workers", "2"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
-    time.sleep(6)
+    end = time.monotonic() + 120
+    while _n_ok(out) < 2 and proc.poll() is None and time.monotonic() < end:
+        time.sleep(0.05)  # mid-run: a few pages done, most not
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
-    rows = [_row(f"{sig.name} of the run", (proc, err), out, lambda o: _consistent(o, killed=True))]
+    done_then = _n_ok(out)
+    rows = [_row(f"{sig.name} of the run ({done_then} of {PAGES} done)", (proc, err), out,
+                 lambda o: _consistent(o, killed=True))]
     again = _vnplans("run", str(src), "--out", str(out), "--quiet", "--workers", "2")
     n = len(list((out / "documents").glob("*.json")))
-    rows.append(_row(f"rerun after {sig.name} ({n} documents of 12)", again, out))
+    rows.append(_row(f"rerun after {sig.name} ({n} documents of {PAGES})", again, out))
     return rows
 
 
