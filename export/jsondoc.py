@@ -74,12 +74,27 @@ def document_json(result: DocumentResult) -> dict:
         "schema_version": SCHEMA_VERSION,
         "pipeline_version": result.pipeline_version,
         "doc_id": d.doc_id,
-        "source": {"path": d.path, "kind": d.kind, "encoding": d.encoding},
+        "source": {"path": d.path, "paths": [d.path], "kind": d.kind, "encoding": d.encoding},
         "warnings": list(d.warnings),
         "timings": {k: round(v, 4) for k, v in result.timings.items()},
         "pages": [_page(result, i) for i in range(len(result.pages))],
         "record": _plain(result.record) if result.record is not None else None,
     }
+
+
+def umask() -> int:
+    """The process umask, read from /proc (os.umask can only be read by setting it, which
+    would race with other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            return next(int(ln.split()[1], 8) for ln in fh if ln.startswith("Umask:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        return 0o022
+
+
+def file_mode() -> int:
+    """What `open` would give a new file: 0666 less the umask (mkstemp gives 0600)."""
+    return 0o666 & ~umask()
 
 
 def atomic_write(path: Path, data: bytes) -> Path:
@@ -90,6 +105,7 @@ def atomic_write(path: Path, data: bytes) -> Path:
     except OSError as exc:
         raise OutputError(f"cannot write here: {(exc.strerror or str(exc)).lower()}", path=path.parent) from exc
     try:
+        os.fchmod(fd, file_mode())  # mkstemp makes 0600: a reader of OUT gets the umask's
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -6,7 +6,9 @@ per-page unit stays small and picklable; `load_image` rasterises on demand in th
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import warnings
 from pathlib import Path
 from types import ModuleType
@@ -35,6 +37,8 @@ IMAGE_EXTS = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 TEXT_EXTS = {".txt", ".text"}
 SUPPORTED = IMAGE_EXTS | TEXT_EXTS | CONVERTIBLE | {".pdf", ".docx"}
 MAX_PIXELS = 100_000_000
+MAX_PAGE_PIXELS = 40_000_000  # a PDF page: an A2 sheet at 300 dpi (35 MP) still fits
+MIN_RENDER_DPI = 30  # below this no text is left to read
 MIN_SIDE = 32
 A4_LONG_INCHES = 11.69
 
@@ -51,20 +55,76 @@ def discover(paths: list[str | Path]) -> tuple[list[Path], list[VnplansError]]:
     """Every file under the given paths (recursive, sorted, hidden files skipped) and an
     error for each path that does not exist. Unknown extensions are kept: `load` reports
     them, so they appear in the manifest."""
+    files, errors, _skipped = walk(paths)
+    return files, errors
+
+
+def walk(paths: list[str | Path], exclude: tuple[str | Path, ...] = ()
+         ) -> tuple[list[Path], list[VnplansError], list[tuple[Path, str]]]:
+    """`discover`, with absolute paths, and each path left out said with its reason
+    (hidden, a symbolic link loop, a dangling link, not a regular file) so the batch can
+    record it. Directories in `exclude` (the batch's own OUT) are not entered. Why: a
+    path silently left out is a document silently missing from the database."""
     files: list[Path] = []
     errors: list[VnplansError] = []
+    skipped: list[tuple[Path, str]] = []
+    excluded = {os.path.realpath(e) for e in exclude}
     for raw in paths:
-        p = Path(raw)
+        p = Path(os.path.abspath(raw))
         if p.is_dir():
-            files += sorted(
-                f for f in p.rglob("*")
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
+            files += sorted(_walk_dir(p, skipped, excluded))
         elif p.is_file():
             files.append(p)
+        elif p.is_symlink():
+            errors.append(InputNotFoundError(_link_trouble(p), path=p))
         else:
             errors.append(InputNotFoundError("no such file or directory", path=p))
-    return _unique(files), errors
+    return _unique(files), errors, skipped
+
+
+def _link_trouble(path: Path) -> str:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return "symbolic link loop" if exc.errno == errno.ELOOP else "dangling symbolic link"
+    return "not a regular file"
+
+
+def _walk_dir(top: Path, skipped: list[tuple[Path, str]], excluded: set[str]) -> list[Path]:
+    """Files under `top`, following links to directories once (a link back up is a loop)."""
+    files: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            st = folder.stat()
+            with os.scandir(folder) as found:
+                entries = sorted(found, key=lambda e: e.name)
+        except OSError as exc:
+            skipped.append((folder, f"unreadable directory ({(exc.strerror or str(exc)).lower()})"))
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            skipped.append((folder, "symbolic link loop"))
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir, is_file = entry.is_dir(), entry.is_file()
+            except OSError:  # a link to itself (ELOOP)
+                is_dir = is_file = False
+            if is_dir and os.path.realpath(path) in excluded:
+                continue
+            if entry.name.startswith("."):
+                skipped.append((path, "hidden directory" if is_dir else "hidden file"))
+            elif is_dir:
+                stack.append(path)
+            elif is_file:
+                files.append(path)
+            else:
+                skipped.append((path, _link_trouble(path) if entry.is_symlink() else "not a regular file"))
+    return files
 
 
 def _unique(files: list[Path]) -> list[Path]:
@@ -82,6 +142,9 @@ def _unique(files: list[Path]) -> list[Path]:
 def load(path: str | Path, *, force_ocr: bool = False, dpi: int = 300) -> Document:
     """One file to a Document, or a BadInputError subclass naming the file and reason."""
     path = Path(path)
+    if path.is_dir():
+        raise BadInputError("a directory, not a file (for a folder: vnplans run DIR --out OUT)",
+                            path=path)
     if not path.is_file():
         raise InputNotFoundError("no such file", path=path)
     ext = path.suffix.lower()
@@ -117,19 +180,41 @@ def _head(path: Path) -> bytes:
 
 
 def _load_pdf(path: Path, doc_id: str, force_ocr: bool, dpi: int) -> Document:
-    has_image = pdf_pages(path)
-    n = len(has_image)
+    info = pdf_pages(path)
+    n = len(info)
     layers = [""] * n if force_ocr else text_layers(path, n)
-    pages = []
+    pages, notes = [], []
     for i, layer in enumerate(layers):
-        verdict = judge_layer(layer, has_image[i])
+        verdict = judge_layer(layer, info[i].has_image)
         if verdict.text is not None:
             pages.append(Page(doc_id, i, "text-layer", text=verdict.text, note=verdict.note))
-        else:
-            note = "OCR forced" if force_ocr else verdict.note
-            ref = ImageRef(str(path), "pdf", i + 1, dpi)
-            pages.append(Page(doc_id, i, "image", text=layer or None, image=ref, note=note))
-    return Document(doc_id, str(path), "pdf", tuple(pages))
+            continue
+        page_dpi, warning = render_dpi(path, i + 1, info[i].width_pt, info[i].height_pt, dpi)
+        notes += [warning] if warning else []
+        note = "OCR forced" if force_ocr else verdict.note
+        ref = ImageRef(str(path), "pdf", i + 1, page_dpi)
+        pages.append(Page(doc_id, i, "image", text=layer or None, image=ref, note=note))
+    return Document(doc_id, str(path), "pdf", tuple(pages), warnings=tuple(notes))
+
+
+def render_dpi(path: Path, page_no: int, width_pt: float, height_pt: float, dpi: int
+               ) -> tuple[int, str]:
+    """The resolution a PDF page is rendered at: `dpi`, lowered so the page stays under
+    MAX_PAGE_PIXELS (with a warning), or ImageTooLargeError when even MIN_RENDER_DPI is
+    over it. Why: an A0 page at 300 dpi (139 MP) took 1.9 GiB in one worker, a 234 MP one
+    was an internal error and a 100 x 100 in page rendered as 1x1 (issue 20)."""
+    inches = (width_pt / 72, height_pt / 72)
+    pixels = inches[0] * inches[1] * dpi * dpi
+    if pixels <= MAX_PAGE_PIXELS:
+        return dpi, ""
+    capped = int(dpi * (MAX_PAGE_PIXELS / pixels) ** 0.5)
+    size = f"{inches[0]:.0f} x {inches[1]:.0f} in"
+    if capped < MIN_RENDER_DPI:
+        raise ImageTooLargeError(f"page {page_no} is {size}: too large to render (over "
+                                 f"{MAX_PAGE_PIXELS // 1_000_000} megapixels at {MIN_RENDER_DPI} dpi)",
+                                 path=path)
+    return capped, (f"page {page_no} is {size}: rendered at {capped} dpi, not {dpi} "
+                    f"(limit {MAX_PAGE_PIXELS // 1_000_000} megapixels a page)")
 
 
 def _image_dpi(info: dict, size: tuple[int, int]) -> int | None:
@@ -292,9 +377,14 @@ def _rasterise_pdf(ref: ImageRef) -> np.ndarray:
     from pdf2image import convert_from_path
     from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
 
+    image = _pil()
     try:
-        images = convert_from_path(ref.path, dpi=ref.dpi or 300, first_page=ref.page_no,
-                                   last_page=ref.page_no, fmt="ppm")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", image.DecompressionBombWarning)
+            images = convert_from_path(ref.path, dpi=ref.dpi or 300, first_page=ref.page_no,
+                                       last_page=ref.page_no, fmt="ppm")
+    except image.DecompressionBombError as exc:
+        raise ImageTooLargeError(f"page {ref.page_no} renders over the pixel limit", path=ref.path) from exc
     except PDFInfoNotInstalledError as exc:
         raise MissingDependencyError("poppler (pdftoppm) not found: install poppler-utils") from exc
     except (PDFPageCountError, PDFSyntaxError) as exc:

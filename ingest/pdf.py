@@ -87,25 +87,73 @@ def _decode_tcvn3_layer(text: str) -> str:
     return _HYPHENED.sub(repair, fixed)
 
 
-def pdf_pages(path: Path) -> list[bool]:
-    """For each page, whether it draws an image; encryption and damage become clear errors."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+@dataclass(frozen=True, slots=True)
+class PdfPage:
+    """What ingest needs of a PDF page before rendering it: whether it draws an image (a
+    scan), and its size in points (1/72 in), to cap the pixels it is rendered at."""
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair notes are not our errors
+    has_image: bool
+    width_pt: float
+    height_pt: float
 
+    def __post_init__(self) -> None:
+        if self.width_pt < 0 or self.height_pt < 0:
+            raise ValueError("a page size is not negative")
+
+
+def pdf_pages(path: Path) -> list[PdfPage]:
+    """Each page's image flag and size; encryption and damage become clear errors. pypdf
+    reads first; when it fails (a damaged xref, a crypto it cannot do) poppler is asked,
+    as it reads many files pypdf refuses: a file is refused only when both fail."""
     try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted and not _opens_without_password(reader):
-            raise EncryptedPdfError("the PDF is password-protected", path=path)
-        has_image = [_draws_image(page) for page in reader.pages]
+        pages = _pypdf_pages(path)
     except EncryptedPdfError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise BadInputError(f"damaged or truncated PDF ({_short(exc)})", path=path) from exc
-    if not has_image:
+    except Exception as exc:  # pypdf raises many types on damaged files
+        pages = _poppler_pages(path, exc)
+    if not pages:
         raise BadInputError("the PDF has no pages", path=path)
-    return has_image
+    return pages
+
+
+def _pypdf_pages(path: Path) -> list[PdfPage]:
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair notes are not our errors
+    reader = PdfReader(str(path))
+    if reader.is_encrypted and not reader.decrypt(""):  # a crypto error: poppler is asked
+        raise EncryptedPdfError("the PDF is password-protected", path=path)
+    out = []
+    for page in reader.pages:
+        unit = float(page.user_unit or 1)
+        box = page.cropbox
+        out.append(PdfPage(_draws_image(page), abs(float(box.width)) * unit, abs(float(box.height)) * unit))
+    return out
+
+
+def _poppler_pages(path: Path, first: Exception) -> list[PdfPage]:
+    """Pages as poppler sees them (`pdfinfo`, `pdfimages -list`), after pypdf failed."""
+    info = _poppler(["pdfinfo", "-f", "1", "-l", "100000", str(path)], path)
+    if info.returncode != 0:
+        err = info.stderr.decode("utf-8", "replace")
+        if "password" in err.lower():
+            raise EncryptedPdfError("the PDF is password-protected", path=path)
+        raise BadInputError(f"damaged or truncated PDF ({_short(first)})", path=path) from first
+    sizes = [(float(m[1]), float(m[2])) for m in
+             re.finditer(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info.stdout.decode("latin-1"), re.M)]
+    images = _poppler(["pdfimages", "-list", str(path)], path)
+    with_image = {int(ln.split()[0]) for ln in images.stdout.decode("latin-1").splitlines()[2:]
+                  if ln.split() and ln.split()[0].isdigit()}
+    return [PdfPage(i + 1 in with_image, w, h) for i, (w, h) in enumerate(sizes)]
+
+
+def _poppler(cmd: list[str], path: Path) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(cmd, capture_output=True, timeout=120, check=False)
+    except FileNotFoundError as exc:
+        raise MissingDependencyError(f"{cmd[0]} not found: install poppler-utils") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise BadInputError(f"{cmd[0]} took over 2 minutes", path=path) from exc
 
 
 def _draws_image(page: object) -> bool:
@@ -129,13 +177,6 @@ def _has_image(resources: object, depth: int) -> bool:
         if x.get("/Subtype") == "/Form" and inner is not None and _has_image(inner.get_object(), depth - 1):
             return True
     return False
-
-
-def _opens_without_password(reader: object) -> bool:
-    try:
-        return bool(reader.decrypt(""))  # type: ignore[attr-defined]
-    except Exception:  # pypdf raises several types for unsupported crypto
-        return False
 
 
 def _short(exc: Exception) -> str:

@@ -5,7 +5,8 @@
 set -euo pipefail
 PKGS=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet tesseract-ocr-osd poppler-utils
       fonts-liberation2 fonts-dejavu-core fonts-freefont-ttf hunspell-vi
-      libreoffice-writer-nogui)  # .doc/.odt/.rtf: 49 packages, 80 MB download, 246 MB installed
+      libreoffice-writer-nogui  # .doc/.odt/.rtf: 49 packages, 80 MB download, 246 MB installed
+      postgresql)  # the tests start a private server to load into (none runs as a service)
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then PKGS+=(python3-venv); fi
 missing=()
 for p in "${PKGS[@]}"; do

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vnplans.exceptions import ExitCode, OutputError, VnplansError
+from vnplans.exceptions import ExitCode, OutputError, VnplansError, printable
 from vnplans.manifest import Entry, Manifest, OutputLock, check_writable
+from vnplans.outputs import backup_rank, forget_missing, keep_last_good, path_sets, settle
 from vnplans.pipeline import PipelineOptions
 
 CHEAP = {".txt", ".text", ".md", ".docx"}  # no OCR expected: batched several per task
@@ -84,6 +85,7 @@ class Run:
         self.options = options
         self.out_dir = options.out_dir
         self.manifest = Manifest.load(options.out_dir)
+        self.manifest.absolute_keys()
         self.entries: dict[str, Entry] = {}
         self.pages_done = 0
         self.n_todo = n_inputs  # inputs left after discovery (for sizing text chunks)
@@ -96,7 +98,8 @@ class Run:
         if entry.exit_code == ExitCode.OUTPUT_ERROR:  # fatal for the batch, not the input
             raise OutputError(entry.error, path=self.out_dir)
         if entry.status == "failed":
-            self.say(f"{entry.path}: {entry.error}")
+            self.say(f"{printable(entry.path)}: {entry.error}")
+            entry = keep_last_good(entry, self.manifest.entries.get(entry.path))
         self.entries[entry.path] = entry
         self.manifest.record(entry)
         self.manifest.save(every=0.5)
@@ -164,12 +167,15 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[VnplansError]]:
-    """Input files under `paths` and one error per path that gives none."""
-    from ingest import discover as ingest_discover
+def discover(paths: Iterable[str | Path], exclude: tuple[Path, ...] = ()
+             ) -> tuple[list[Path], list[VnplansError], list[tuple[Path, str]]]:
+    """Input files under `paths` (absolute: the manifest's keys), one error per path that
+    gives none, and each path left out with its reason; directories in `exclude` (OUT)
+    are not entered."""
+    from ingest import walk
 
-    files, errors = ingest_discover([str(p) for p in paths])
-    return [Path(f) for f in files], list(errors)
+    files, errors, skipped = walk([str(p) for p in paths], exclude=exclude)
+    return [Path(f) for f in files], list(errors), list(skipped)
 
 
 def run_batch(paths: Iterable[str | Path], options: BatchOptions) -> BatchReport:
@@ -177,14 +183,18 @@ def run_batch(paths: Iterable[str | Path], options: BatchOptions) -> BatchReport
     (OutputLockedError) when OUT cannot be written or is in use; a bad input never
     raises, it is reported and recorded as failed."""
     _warm_up(options)
-    files, errors = discover(paths)
+    roots = [os.path.abspath(p) for p in paths]
+    files, errors, left_out = discover(roots, exclude=(options.out_dir,))
     with OutputLock(options.out_dir):
         check_writable(options.out_dir)
         _sweep_temp_files(options.out_dir)
         run = Run(options, len(files) + len(errors))
+        before = path_sets(run.manifest)
         try:
             for err in errors:
                 run.record(_discovery_failure(err))
+            for path, reason in left_out:
+                run.record(Entry(str(path), "skipped", note=reason))
             todo = _todo(run, largest_first(files))
             run.n_todo = len(files)
             if options.scheduler:
@@ -200,11 +210,27 @@ def run_batch(paths: Iterable[str | Path], options: BatchOptions) -> BatchReport
                 run.close()
             _sweep_temp_files(options.out_dir)
             raise
+        _settle(run, roots, before)
         run.close()
         tables = _write_tables(options.out_dir, run)
-    order = [_discovery_failure(e).path for e in errors] + [str(f) for f in files]
+    order = [_discovery_failure(e).path for e in errors] + [str(p) for p, _ in left_out]
+    order += [str(f) for f in files]
     entries = tuple(run.entries[p] for p in dict.fromkeys(order) if p in run.entries)
     return BatchReport(entries, options.out_dir, tables)
+
+
+def _settle(run: Run, roots: list[str], before: dict[str, tuple[str, ...]]) -> None:
+    """Make OUT hold what the manifest says and nothing else (vnplans.outputs)."""
+    forget_missing(run.manifest, roots, set(run.entries))
+    written = {e.doc_id for e in run.entries.values() if e.status == "ok"}
+    try:
+        settle(run.out_dir, run.manifest, before, written)
+    except OSError as exc:
+        from vnplans.manifest import output_error
+
+        raise output_error(exc, run.out_dir) from exc
+    for path in run.entries:
+        run.entries[path] = run.manifest.entries.get(path, run.entries[path])
 
 
 def _warm_up(options: BatchOptions) -> None:
@@ -219,7 +245,11 @@ def _warm_up(options: BatchOptions) -> None:
 
 
 def _sweep_temp_files(out_dir: Path) -> None:
-    """Remove temp files a killed run left behind (we hold the lock: nobody else writes)."""
+    """Remove temp files and table folders a killed run left behind (we hold the lock:
+    nobody else writes)."""
+    from export.tables import sweep_temp_tables
+
+    sweep_temp_tables(out_dir)
     for pattern in ("*.tmp", "*/*.tmp"):
         for tmp in out_dir.glob(pattern):
             with contextlib.suppress(OSError):
@@ -237,15 +267,17 @@ def _discovery_failure(err: BaseException) -> Entry:
 def largest_first(files: list[Path]) -> list[Path]:
     """Files in the order they are handed to workers: largest first, so the batch does not
     end with one core idle while the other reads a long document found last (longest
-    processing time first). Same-size files keep their order, so of two copies the first
-    found is done and the other skipped. The report keeps the order files were found in."""
-    def size(f: Path) -> int:
+    processing time first). Of same-size files, a backup or copy (`plan.pdf.bak`,
+    `Copy of plan.pdf`) comes after the others, so of byte-identical copies the real file
+    is the one done. The report keeps the order files were found in."""
+    def key(f: Path) -> tuple[int, int]:
         try:
-            return f.stat().st_size
+            size = f.stat().st_size
         except OSError:  # reported when it is read
-            return 0
+            size = 0
+        return -size, backup_rank(str(f))
 
-    return sorted(files, key=size, reverse=True)
+    return sorted(files, key=key)
 
 
 def _todo(run: Run, files: list[Path]) -> Iterator[str]:
@@ -271,7 +303,7 @@ def _write_tables(out_dir: Path, run: Run) -> tuple[Path, ...]:
     from export import write_tables
 
     try:
-        return tuple(Path(p) for p in write_tables(out_dir))
+        return tuple(Path(p) for p in write_tables(out_dir, run.manifest.removed))
     except OSError as exc:
         from vnplans.manifest import output_error
 

@@ -9,12 +9,13 @@ stdout, messages to stderr.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 
 from vnplans import PIPELINE_VERSION, __version__
-from vnplans.exceptions import ExitCode, VnplansError
+from vnplans.exceptions import ExitCode, Terminated, VnplansError
 
 EXIT_CODES = "\n".join(f"  {int(c):>3}  {c.name}: {doc}" for c, doc in (
     (ExitCode.OK, "everything processed"),
@@ -26,6 +27,7 @@ EXIT_CODES = "\n".join(f"  {int(c):>3}  {c.name}: {doc}" for c, doc in (
     (ExitCode.OUTPUT_ERROR, "OUT is unwritable, the disk is full, or another run holds OUT/.lock"),
     (ExitCode.INTERNAL_ERROR, "a bug: please report it with the output of --debug"),
     (ExitCode.INTERRUPTED, "interrupted (Ctrl-C)"),
+    (ExitCode.TERMINATED, "terminated (SIGTERM); the manifest is saved, a rerun resumes"),
 ))
 EPILOG = f"exit codes:\n{EXIT_CODES}"
 
@@ -66,8 +68,24 @@ def _start_workers_early(argv: list[str]) -> None:
         return
 
 
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line `argv` (default sys.argv[1:]) and return its exit code."""
+    """Run the command line `argv` (default sys.argv[1:]) and return its exit code.
+    SIGTERM stops a command as Ctrl-C does (message, manifest saved), with exit 143."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: leave signals alone
+        return _main(argv)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = None
     try:
         _start_workers_early(list(sys.argv[1:] if argv is None else argv))
@@ -76,6 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(func(args))
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return exc.code if isinstance(exc.code, int) else int(ExitCode.USAGE)
+    except Terminated:
+        print("vnplans: terminated (SIGTERM); the manifest is saved, a rerun resumes",
+              file=sys.stderr)
+        return int(ExitCode.TERMINATED)
     except KeyboardInterrupt:
         print("vnplans: interrupted", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)

@@ -320,19 +320,26 @@ def add_load(sub: Any, epilog: str) -> None:
                        "directory into a database, and print the row count of each table.")
     p.add_argument("out", type=Path, metavar="OUT", help="the output directory of `vnplans run`")
     p.add_argument("--db", metavar="URL",
-                   help="SQLAlchemy URL, e.g. postgresql://user@host/db "
-                   "(default: sqlite file OUT/vnplans.sqlite)")
+                   help="SQLAlchemy URL, e.g. postgresql://user@host/db (needs "
+                   "pip install 'vnplans[postgres]'; default: sqlite file OUT/vnplans.sqlite)")
     p.set_defaults(func=cmd_load)
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from vnplans.exceptions import InputNotFoundError
+    """Load under OUT's lock (a run in progress is refused, not read half-done), and only
+    from a folder that is a `vnplans run` output: tables and a database are written there."""
+    from vnplans.exceptions import BadInputError, InputNotFoundError
+    from vnplans.manifest import MANIFEST, OutputLock
 
     load_db = _stage("export", "load_db")
     if not args.out.is_dir():
         raise InputNotFoundError("no such directory", path=args.out)
+    if not (args.out / MANIFEST).is_file():
+        raise BadInputError("not the output directory of a `vnplans run` (no manifest.json)",
+                            path=args.out)
     url = args.db or f"sqlite:///{(args.out / 'vnplans.sqlite').resolve()}"
-    counts = load_db(args.out, url)
+    with OutputLock(args.out):
+        counts = load_db(args.out, url)
     for table, n in dict(counts).items():
         print(f"{table}\t{n}")
     return int(ExitCode.OK)

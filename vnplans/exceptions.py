@@ -22,7 +22,17 @@ class ExitCode(IntEnum):
     MISSING_DEPENDENCY = 5  # tesseract, poppler or a language model is not installed
     OUTPUT_ERROR = 6  # OUT is unwritable, the disk is full, or it is locked by another run
     INTERRUPTED = 130  # Ctrl-C
+    TERMINATED = 143  # SIGTERM (kill, systemd, docker stop): stopped as on Ctrl-C
     INTERNAL_ERROR = 70  # a bug: please report it with the traceback
+
+
+def printable(path: str) -> str:
+    """A path on one line: a newline, tab or other control character in a file name is
+    written as its escape (`a\\nb.txt`), so a message stays one line a tool can split."""
+    if path.isprintable():
+        return path
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                   for ch in path)
 
 
 class VnplansError(Exception):
@@ -38,7 +48,7 @@ class VnplansError(Exception):
     def one_line(self) -> str:
         """`file: reason`, on one line, as printed on stderr and kept in the manifest."""
         reason = " ".join(self.message.split())
-        return f"{self.path}: {reason}" if self.path else reason
+        return f"{printable(self.path)}: {reason}" if self.path else reason
 
     @property
     def kind(self) -> str:
@@ -98,6 +108,7 @@ class OutputLockedError(OutputError):
 
 
 __all__ = [
+    "printable",
     "BadInputError",
     "DecodeError",
     "EncryptedPdfError",
@@ -135,3 +146,11 @@ class UsageError(VnplansError):
 
 
 __all__ += ["UsageError"]
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread by the CLI's handler. A KeyboardInterrupt, so the
+    batch stops the way Ctrl-C stops it: workers killed, the manifest saved."""
+
+
+__all__ += ["Terminated"]

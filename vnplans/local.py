@@ -56,8 +56,27 @@ def start_forkserver() -> multiprocessing.context.BaseContext:
 
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
+    _start_quiet_resource_tracker()
     forkserver.ensure_running()
     return ctx
+
+
+def _start_quiet_resource_tracker() -> None:
+    """The resource tracker, started with its leak warning off: after a `kill -9` of the
+    run it frees the pool's semaphores and said so on the user's terminal ("There appear
+    to be 6 leaked semaphore objects"), a traceback-like line about nothing they did."""
+    from multiprocessing import resource_tracker
+
+    before = os.environ.get("PYTHONWARNINGS")
+    quiet = "ignore::UserWarning:multiprocessing.resource_tracker"
+    os.environ["PYTHONWARNINGS"] = f"{before},{quiet}" if before else quiet
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        if before is None:
+            del os.environ["PYTHONWARNINGS"]
+        else:
+            os.environ["PYTHONWARNINGS"] = before
 
 
 def make_pool(workers: int, scratch: str | None = None) -> ProcessPoolExecutor:

@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Literal
 
@@ -61,11 +61,31 @@ class Manifest:
     def __init__(self, out_dir: Path, entries: dict[str, Entry] | None = None) -> None:
         self.out_dir = out_dir
         self.entries: dict[str, Entry] = dict(entries or {})
+        self.removed: set[str] = set()  # doc_ids moved out of documents/ (for `load`)
         self._by_doc: dict[str, Entry] = {}
-        for entry in self.entries.values():
-            self._index(entry)
+        self.reindex()
         self._saved_at = 0.0
         self._cost = 0.0  # seconds the last save took
+
+    def reindex(self) -> None:
+        self._by_doc = {}
+        for entry in self.entries.values():
+            self._index(entry)
+
+    def absolute_keys(self) -> None:
+        """Key every entry by its absolute path: older runs kept paths as typed, so a
+        rerun by another spelling of the same files doubled the entries."""
+        if all(os.path.isabs(p) for p in self.entries):
+            return
+        entries = list(self.entries.values())
+        self.entries = {}
+        for entry in entries:
+            self.entries[os.path.abspath(entry.path)] = replace(entry, path=os.path.abspath(entry.path))
+        self.reindex()
+
+    def forget(self, path: str) -> None:
+        """Drop the entry of a file that is gone (call `reindex` after)."""
+        self.entries.pop(path, None)
 
     def _index(self, entry: Entry) -> None:
         if entry.complete and entry.output:
@@ -82,9 +102,12 @@ class Manifest:
             known = set(Entry.__dataclass_fields__)
             entries = {e["path"]: Entry(**{k: v for k, v in e.items() if k in known})
                        for e in raw.get("documents", [])}
+            removed = {str(d) for d in raw.get("removed_doc_ids", [])}
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            entries = {}
-        return cls(out_dir, entries)
+            entries, removed = {}, set()
+        manifest = cls(out_dir, entries)
+        manifest.removed = removed
+        return manifest
 
     def done(self, doc_id: str) -> Entry | None:
         """A complete entry for this content whose output file still exists."""
@@ -113,6 +136,7 @@ class Manifest:
             "pipeline_version": PIPELINE_VERSION,
             "counts": self.counts(),
             "documents": [asdict(e) for e in sorted(self.entries.values(), key=lambda e: e.path)],
+            "removed_doc_ids": sorted(self.removed),
         }
         write_atomic(self.out_dir / MANIFEST, json.dumps(body, ensure_ascii=False, indent=1))
         self._saved_at = time.monotonic()
@@ -125,6 +149,9 @@ def write_atomic(path: Path, text: str) -> None:
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        from export.jsondoc import file_mode
+
+        os.fchmod(fd, file_mode())  # mkstemp makes 0600: readers of OUT get the umask's
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()

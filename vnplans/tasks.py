@@ -46,9 +46,19 @@ def init_worker(scratch: str | None = None) -> None:
         tempfile.tempdir = scratch
         os.environ["TMPDIR"] = scratch
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the driver stops its workers itself
+    die_with_parent()
     threading.Thread(target=_warm_restorer, daemon=True, name="vnplans-warm").start()
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """Ask the kernel to SIGKILL this process when its parent dies (PR_SET_PDEATHSIG),
+    and exit now if the parent (`parent`, by default the present one) is already gone."""
+    parent = parent or os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _warm_restorer() -> None:
