@@ -26,7 +26,7 @@ from vnplans.exceptions import (
 )
 
 from .models import Document, ImageRef, Page
-from .pdf import judge_layer, pdf_pages, text_layers
+from .pdf import judge_layer, native_dpi, pdf_pages, text_layers
 from .textfile import UndecodableText, decode_text
 
 IMAGE_EXTS = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
@@ -77,8 +77,10 @@ def _unique(files: list[Path]) -> list[Path]:
     return unique
 
 
-def load(path: str | Path, *, force_ocr: bool = False, dpi: int = 300) -> Document:
-    """One file to a Document, or a BadInputError subclass naming the file and reason."""
+def load(path: str | Path, *, force_ocr: bool = False, dpi: int | None = None) -> Document:
+    """One file to a Document, or a BadInputError subclass naming the file and reason.
+    A PDF page is rasterised at `dpi` when given, else at its scan's own resolution
+    (300 DPI for a page without a scan image)."""
     path = Path(path)
     if not path.is_file():
         raise InputNotFoundError("no such file", path=path)
@@ -100,10 +102,11 @@ def load(path: str | Path, *, force_ocr: bool = False, dpi: int = 300) -> Docume
     return _load_text(path, doc_id)
 
 
-def _load_pdf(path: Path, doc_id: str, force_ocr: bool, dpi: int) -> Document:
+def _load_pdf(path: Path, doc_id: str, force_ocr: bool, dpi: int | None) -> Document:
     has_image = pdf_pages(path)
     n = len(has_image)
     layers = [""] * n if force_ocr else text_layers(path, n)
+    native = native_dpi(path, n) if any(has_image) else [None] * n
     pages = []
     for i, layer in enumerate(layers):
         verdict = judge_layer(layer, has_image[i])
@@ -111,7 +114,7 @@ def _load_pdf(path: Path, doc_id: str, force_ocr: bool, dpi: int) -> Document:
             pages.append(Page(doc_id, i, "text-layer", text=verdict.text, note=verdict.note))
         else:
             note = "OCR forced" if force_ocr else verdict.note
-            ref = ImageRef(str(path), "pdf", i + 1, dpi)
+            ref = ImageRef(str(path), "pdf", i + 1, dpi or native[i] or 300, native[i] is not None)
             pages.append(Page(doc_id, i, "image", text=layer or None, image=ref, note=note))
     return Document(doc_id, str(path), "pdf", tuple(pages))
 
@@ -298,7 +301,7 @@ def _rasterise_pdf(ref: ImageRef) -> np.ndarray:
 
     try:
         images = convert_from_path(ref.path, dpi=ref.dpi or 300, first_page=ref.page_no,
-                                   last_page=ref.page_no, fmt="ppm")
+                                   last_page=ref.page_no, fmt="ppm", hide_annotations=ref.scan)
     except PDFInfoNotInstalledError as exc:
         raise MissingDependencyError("poppler (pdftoppm) not found: install poppler-utils") from exc
     except (PDFPageCountError, PDFSyntaxError) as exc:

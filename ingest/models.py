@@ -29,6 +29,8 @@ class ImageRef:
     kind: ImageKind
     page_no: int
     dpi: int | None = None
+    scan: bool = False  # a PDF page drawn by one scan image: rasterised at its own ppi,
+    # without the annotations laid over it (e-signature boxes are widgets, not the scan)
 
     def __post_init__(self) -> None:
         if self.page_no < 1:
