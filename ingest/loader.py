@@ -25,6 +25,7 @@ from vnplans.exceptions import (
     VnplansError,
 )
 
+from .esign import pdf_signatures
 from .models import Document, ImageRef, Page
 from .pdf import judge_layer, native_dpi, pdf_pages, text_layers
 from .textfile import UndecodableText, decode_text
@@ -116,7 +117,9 @@ def _load_pdf(path: Path, doc_id: str, force_ocr: bool, dpi: int | None) -> Docu
             note = "OCR forced" if force_ocr else verdict.note
             ref = ImageRef(str(path), "pdf", i + 1, dpi or native[i] or 300, native[i] is not None)
             pages.append(Page(doc_id, i, "image", text=layer or None, image=ref, note=note))
-    return Document(doc_id, str(path), "pdf", tuple(pages))
+    dpis = [p.image.dpi or 300 if p.image else dpi or 300 for p in pages]
+    signatures = pdf_signatures(path, dpis) if any(has_image) else ()
+    return Document(doc_id, str(path), "pdf", tuple(pages), signatures=signatures)
 
 
 def _image_dpi(info: dict, size: tuple[int, int]) -> int | None:

@@ -73,13 +73,13 @@ def _right_start(piece: list[RawWord]) -> int:
     motto (`CỘNG HÒA`, `Độc lập`) or at the place before `, ngày ... tháng` (the widest
     gap before the place's comma). 0 when the line holds neither."""
     folded = [_fold(w.text) for w in piece]
-    for i in range(1, len(piece) - 1):
+    for i in range(len(piece) - 1):
         pair = (folded[i], folded[i + 1])
         if (pair[0] == "cong" and pair[1].startswith("hoa")) or pair == ("doc", "lap"):
             return i
     day = next((i for i, f in enumerate(folded) if f.startswith("ngay")), 0)
     if day < 2 or not any(f.startswith("thang") for f in folded[day:]):
-        return 0
+        return -1
     comma = max((i for i in range(1, day) if piece[i].text.endswith(",")), default=day)
     gaps = {i: piece[i].x0 - piece[i - 1].x1 for i in range(1, comma + 1)}
     return max(gaps, key=lambda i: gaps[i])
@@ -94,8 +94,10 @@ def _header_pieces(line: list[RawWord], width: int) -> list[tuple[list[RawWord],
     out = []
     for piece in _split_gaps(line, width):
         side = _side(piece, width)
-        at = _right_start(piece) if side == "both" else 0
-        if at and _side(piece[:at], width) == "left" and piece[at].x0 > RIGHT_MIN * width:
+        at = _right_start(piece) if side == "both" else -1
+        if at == 0 and piece[0].x0 > RIGHT_MIN * width:  # the motto, wider than its column
+            out.append((piece, "right"))
+        elif at > 0 and _side(piece[:at], width) == "left" and piece[at].x0 > RIGHT_MIN * width:
             out += [(piece[:at], "left"), (piece[at:], "right")]
         else:
             out.append((piece, side))

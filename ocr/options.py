@@ -26,6 +26,7 @@ class OcrOptions:
     tables: bool = True
     decipher: bool = True  # a PDF layer of glyph numbers is read back with this page's OCR
     doubts: bool = True  # Tesseract's per-letter doubts for restoration (in-process reads)
+    elements: bool = True  # framed e-signature boxes and receipt stamps read apart (elements.py)
 
     def __post_init__(self) -> None:
         if not self.lang or any(c.isspace() for c in self.lang):
