@@ -41,7 +41,8 @@ def load_db(out_dir: str | Path, url: str | None = None) -> dict[str, int]:
     if not (out / TABLES_DIR / "documents.parquet").exists():
         write_tables(out)
     url = url or f"sqlite:///{(out / 'vnplans.sqlite').resolve()}"
-    data = {name: pq.read_table(out / TABLES_DIR / f"{name}.parquet").to_pylist() for name in SCHEMAS}
+    data = {name: pq.read_table(out / TABLES_DIR / f"{name}.parquet").to_pylist()
+            if (out / TABLES_DIR / f"{name}.parquet").exists() else [] for name in SCHEMAS}  # older OUT
     md, tables = metadata()
     try:
         engine = sa.create_engine(url)

@@ -145,8 +145,9 @@ def pdf_signatures(path: Path, dpis: list[int]) -> tuple[Signature, ...]:
         if x1 - x0 < 2 or y1 - y0 < 2:
             continue  # an invisible signature: nothing on the page
         text = _crop_text(path, i + 1, (x0 - left, top - y1, x1 - x0, y1 - y0))
-        text = text or str(value.get("/Reason") or "").replace("<", "\n").replace(">", "\n")
+        text = text.strip() or str(value.get("/Reason") or "").replace("<", "\n").replace(">", "\n")
         k = dpis[i] / 72
-        box = (round((x0 - left) * k), round((top - y1) * k), round((x1 - left) * k), round((top - y0) * k))
+        box = (max(0, round((x0 - left) * k)), max(0, round((top - y1) * k)),
+               max(0, round((x1 - left) * k)), max(0, round((top - y0) * k)))
         out.append(parse_signature(text, i, "pdf-signature", box, pdf_time(str(value.get("/M") or ""))))
     return tuple(out)

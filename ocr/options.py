@@ -21,7 +21,7 @@ class OcrOptions:
     sauvola: bool = True  # Tesseract's own adaptive binarisation (survives uneven light)
     seal_removal: bool = True  # red/blue stamps and seals by colour
     border_crop: bool = True
-    upscale: bool = True  # pages under 120 DPI are enlarged x1.5 (clean.UPSCALE)
+    upscale: bool = True  # pages under 120 DPI are enlarged x2 (clean.UPSCALE)
     columns: bool = True  # split the Decree-30 two-column header into blocks
     tables: bool = True
     decipher: bool = True  # a PDF layer of glyph numbers is read back with this page's OCR
