@@ -15,6 +15,7 @@ import re
 import subprocess
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from .models import Signature, SignatureSource
 
@@ -106,48 +107,118 @@ def parse_signature(text: str, page: int, source: SignatureSource,
     return Signature(page, source, "\n".join(lines), organisation, signer, email, stamp, box)
 
 
-def _crop_text(path: Path, page_no: int, rect: tuple[float, float, float, float]) -> str:
-    """The text inside a rectangle (points, from the top-left) of one page."""
-    x, y, w, h = (round(v) for v in rect)
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+Words = dict[int, list[tuple[float, float, float, float, str]]]
+
+
+def _words(path: Path, pages: set[int]) -> Words:
+    """Words with boxes (points from the top-left) of the given 1-based pages: one
+    `pdftotext -bbox` run for the document, whatever its number of widgets."""
+    import html
+
+    first, last = min(pages), max(pages)
     try:
-        proc = subprocess.run(
-            ["pdftotext", "-f", str(page_no), "-l", str(page_no), "-x", str(x), "-y", str(y),
-             "-W", str(w), "-H", str(h), "-enc", "UTF-8", str(path), "-"],
-            capture_output=True, timeout=60, check=False)
+        proc = subprocess.run(["pdftotext", "-bbox", "-f", str(first), "-l", str(last), str(path), "-"],
+                              capture_output=True, timeout=60, check=False)
     except (FileNotFoundError, subprocess.TimeoutExpired):
-        return ""
-    return unicodedata.normalize("NFC", proc.stdout.decode("utf-8", "replace"))
+        return {}
+    out: Words = {}
+    for k, chunk in enumerate(proc.stdout.decode("utf-8", "replace").split("<page ")[1:]):
+        out[first + k] = [(float(a), float(b), float(c), float(d),
+                           unicodedata.normalize("NFC", html.unescape(t)))
+                          for a, b, c, d, t in _WORD.findall(chunk)]
+    return out
+
+
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in points from the top-left
+
+
+def _runs(words: list[tuple[float, float, float, float, str]]) -> list[tuple[float, float, float, str]]:
+    """Words joined into runs (x0, y, x1, text): consecutive in the PDF's drawing order,
+    on the same line, no gap wider than a word space. Why runs in drawing order: two
+    boxes side by side overlap, and each box draws its own text in one go."""
+    runs: list[tuple[float, float, float, str]] = []
+    for a, b, c, d, t in words:
+        y = round((b + d) / 2)
+        if runs and abs(runs[-1][1] - y) <= 2 and -1 <= a - runs[-1][2] < 0.6 * (d - b):
+            x0, _y, _x1, text = runs[-1]
+            runs[-1] = (x0, y, c, f"{text} {t}")
+        else:
+            runs.append((a, y, c, t))
+    return runs
+
+
+def _box_texts(words: list[tuple[float, float, float, float, str]], rects: list[Rect]) -> list[str]:
+    """Each rectangle's text: a run belongs to the rectangle holding its start whose left
+    edge is nearest before it (a box's text starts at its own left edge)."""
+    lines: list[list[str]] = [[] for _ in rects]
+    for x0, y, _x1, text in _runs(words):
+        holders = [k for k, (rx0, ry0, rx1, ry1) in enumerate(rects)
+                   if rx0 - 1 <= x0 <= rx1 and ry0 <= y <= ry1]
+        if holders:
+            lines[max(holders, key=lambda k: rects[k][0])].append(text)
+    return ["\n".join(ls) for ls in lines]
 
 
 def pdf_signatures(path: Path, dpis: list[int]) -> tuple[Signature, ...]:
     """Every visible signature widget (/FT /Sig) of the PDF, its box in pixels of the page
-    rasterised at that page's dpi. Its text is the widget's own (pdftotext over its
-    rectangle); the signing time falls back to the signature's /M."""
+    rasterised at that page's dpi. Its text is what is printed in its rectangle (one
+    `pdftotext -bbox` run), else its /Reason (`NAME<e-mail>`); the time falls back to the
+    signature's /M."""
     from pypdf import PdfReader
 
     try:
         reader = PdfReader(str(path))
-        found = [(i, page.mediabox, a.get_object()) for i, page in enumerate(reader.pages)
-                 for a in (page.get("/Annots") or []) if i < len(dpis)]
+        found = [w for i, page in enumerate(reader.pages) if i < len(dpis)
+                 for a in (page.get("/Annots") or []) if (w := _widget(i, page.mediabox, a.get_object()))]
     except Exception:  # a damaged annotation list costs the signatures, not the document
         return ()
+    words = _words(path, {i + 1 for i, _r, _v in found}) if found else {}
     out = []
-    for i, media, annot in found:
-        field = annot if "/FT" in annot else annot.get("/Parent", {})
-        field = field.get_object() if hasattr(field, "get_object") else field
-        if annot.get("/Subtype") != "/Widget" or field.get("/FT") != "/Sig":
-            continue
-        value = field.get("/V")
-        value = value.get_object() if value is not None else {}
-        rect = [float(v) for v in annot["/Rect"]]
-        (x0, x1), (y0, y1) = sorted(rect[::2]), sorted(rect[1::2])
-        left, top = float(media.left), float(media.top)
-        if x1 - x0 < 2 or y1 - y0 < 2:
-            continue  # an invisible signature: nothing on the page
-        text = _crop_text(path, i + 1, (x0 - left, top - y1, x1 - x0, y1 - y0))
-        text = text.strip() or str(value.get("/Reason") or "").replace("<", "\n").replace(">", "\n")
+    for i in sorted({i for i, _r, _v in found}):
+        here = [(r, v) for j, r, v in found if j == i]
+        texts = _box_texts(words.get(i + 1, []), [r for r, _ in here])
         k = dpis[i] / 72
-        box = (max(0, round((x0 - left) * k)), max(0, round((top - y1) * k)),
-               max(0, round((x1 - left) * k)), max(0, round((top - y0) * k)))
-        out.append(parse_signature(text, i, "pdf-signature", box, pdf_time(str(value.get("/M") or ""))))
+        for ((x0, y0, x1, y1), value), text in zip(here, texts, strict=True):
+            if not is_signature_text(text):  # a signature laid over the document's own text
+                text = str(value.get("/Reason") or "").replace("<", "\n").replace(">", "\n")
+            if not (is_signature_text(text) or _EMAIL.search(text)):
+                text = ""  # a signature whose box says nothing: its time is still known
+            box = (round(x0 * k), round(y0 * k), round(x1 * k), round(y1 * k))
+            out.append(parse_signature(text, i, "pdf-signature", box, pdf_time(str(value.get("/M") or ""))))
     return tuple(out)
+
+
+def _widget(i: int, media: object, annot: object) -> tuple[int, Rect, dict] | None:
+    """(page, rectangle from the page's top-left in points, signature value) of a visible
+    signature widget, or None."""
+    get = annot.get  # type: ignore[attr-defined]
+    field: Any = annot if "/FT" in annot else get("/Parent", {})  # type: ignore[operator]
+    field = field.get_object() if hasattr(field, "get_object") else field
+    if get("/Subtype") != "/Widget" or field.get("/FT") != "/Sig" or "/Rect" not in annot:  # type: ignore[operator]
+        return None
+    value = field.get("/V")
+    value = value.get_object() if value is not None else {}
+    rect = [float(v) for v in get("/Rect")]
+    (x0, x1), (y0, y1) = sorted(rect[::2]), sorted(rect[1::2])
+    left, top = float(media.left), float(media.top)  # type: ignore[attr-defined]
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None  # an invisible signature: nothing on the page
+    return i, (max(0.0, x0 - left), max(0.0, top - y1), max(0.0, x1 - left), max(0.0, top - y0)), value
+
+
+def strip_signature_text(layer: str, signatures: tuple[Signature, ...] | list[Signature]) -> str:
+    """A page's text layer without its e-signature boxes' lines (pdftotext prints a
+    widget's appearance with the page): each box line removed once, lines left blank
+    dropped. Why: on a born-digital signed page the box's lines come first and would be
+    read as the header."""
+    if not layer or not signatures:
+        return layer
+    lines = layer.split("\n")
+    for sig in signatures:
+        for part in sig.text.split("\n") if is_signature_text(sig.text) else ():
+            for k, ln in enumerate(lines):
+                if part and part in ln:
+                    lines[k] = ln.replace(part, " " * len(part), 1)
+                    break
+    return "\n".join(ln if ln.strip() else "" for ln in lines).strip("\n")

@@ -25,7 +25,7 @@ from vnplans.exceptions import (
     VnplansError,
 )
 
-from .esign import pdf_signatures
+from .esign import pdf_signatures, strip_signature_text
 from .models import Document, ImageRef, Page
 from .pdf import judge_layer, native_dpi, pdf_pages, text_layers
 from .textfile import UndecodableText, decode_text
@@ -108,8 +108,10 @@ def _load_pdf(path: Path, doc_id: str, force_ocr: bool, dpi: int | None) -> Docu
     n = len(has_image)
     layers = [""] * n if force_ocr else text_layers(path, n)
     native = native_dpi(path, n) if any(has_image) else [None] * n
+    signatures = pdf_signatures(path, [dpi or d or 300 for d in native])
     pages = []
     for i, layer in enumerate(layers):
+        layer = strip_signature_text(layer, [s for s in signatures if s.page == i])
         verdict = judge_layer(layer, has_image[i])
         if verdict.text is not None:
             pages.append(Page(doc_id, i, "text-layer", text=verdict.text, note=verdict.note))
@@ -117,8 +119,6 @@ def _load_pdf(path: Path, doc_id: str, force_ocr: bool, dpi: int | None) -> Docu
             note = "OCR forced" if force_ocr else verdict.note
             ref = ImageRef(str(path), "pdf", i + 1, dpi or native[i] or 300, native[i] is not None)
             pages.append(Page(doc_id, i, "image", text=layer or None, image=ref, note=note))
-    dpis = [p.image.dpi or 300 if p.image else dpi or 300 for p in pages]
-    signatures = pdf_signatures(path, dpis) if any(has_image) else ()
     return Document(doc_id, str(path), "pdf", tuple(pages), signatures=signatures)
 
 
