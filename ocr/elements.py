@@ -31,6 +31,7 @@ MAX_H, MIN_H = 0.2, 0.02  # of the page height
 TOP = 0.5  # such boxes stand in the upper half of the page
 SIDE = 0.6  # share of a side a rule must cover to count as a frame's side
 WORK = 1200  # px: width of the copy frames are looked for on
+MAX_FRAMES = 4  # frames read on one page (a form's many boxes are not stamps)
 
 _NUMBER = re.compile(r"\bs[o0]\W{0,3}(\d[\d ]{0,7}\d|\d)\b")  # on folded text
 _DATE = re.compile(r"\bngay\W{0,3}(\d{1,2} ?[./-] ?\d{1,2}(?: ?[./-] ?\d{2,4})?)")
@@ -107,7 +108,7 @@ def find_elements(image: np.ndarray, lang: str, dpi: int, page: int) -> Elements
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
     sigs: list[Signature] = []
     recs: list[Receipt] = []
-    for box in frames(gray):
+    for box in frames(gray)[:MAX_FRAMES]:
         x0, y0, x1, y1 = box
         crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
         text = _text(read_words(crop, lang, dpi, 6, False, False))
@@ -156,9 +157,10 @@ def stamp_words(words: list[RawWord], page: int) -> tuple[list[RawWord], Receipt
         h = max(1, den.y1 - den.y0)
         labels = [w for w in words if den.y0 - 1.5 * h < w.y0 and w.y1 < den.y1 + 1.5 * h
                   and den.x1 <= w.x0 < den.x1 + 3 * h and fold(w.text).strip(".:;,|") in LABELS]
-        if not labels or den.x0 > 0.5 * max(w.x1 for w in words):
-            continue
-        hl = sorted(w.y1 - w.y0 for w in labels)[len(labels) // 2]
+        hl = sorted(w.y1 - w.y0 for w in labels)[len(labels) // 2] if labels else 0
+        stacked = labels and max(w.y0 for w in labels) - min(w.y0 for w in labels) > 0.5 * hl
+        if not stacked or den.x0 > 0.5 * max(w.x1 for w in words):
+            continue  # a stamp's blanks stand one under the other (not `ĐẾN NGÀY 30/6`)
         top = min(w.y0 for w in [den, *labels])
         above = [w for w in words if top - 2.5 * hl < w.y1 <= top + 0.5 * hl
                  and w.x0 < max(x.x1 for x in labels) and w.x1 > den.x0 - 2 * h]

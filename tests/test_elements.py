@@ -224,3 +224,20 @@ def test_real_receipt_stamp_kept_out_of_the_header(external: Path) -> None:
     lines = [ln.text for ln in out.lines]
     assert lines[0].startswith("ỦY BAN") and lines[1].startswith("TỈNH QUẢNG")
     assert any(t.startswith("CỘNG HÒA") for t in lines[2:6])
+
+
+def test_stamp_told_by_its_words_and_a_heading_is_not_one() -> None:
+    """An unframed CV ĐẾN stamp is told by `ĐẾN` with its blanks stacked beside it; a
+    heading `ĐẾN NGÀY 30/6` is text."""
+    from ocr.elements import stamp_words
+
+    body = [_w(f"w{k}", 400 + 120 * (k % 10), 900 + 50 * (k // 10), 100, 1, k // 10) for k in range(40)]
+    stamp = [_w("CV", 20, 600, 60), _w("ĐẾN", 10, 650, 90), _w("Số:", 130, 600, 50, 2, 1),
+             _w("2352", 190, 600, 80, 2, 1), _w("Ngày:", 130, 640, 70, 2, 2),
+             _w("21.3.18", 210, 640, 90, 2, 2), _w("Chuyển:", 130, 680, 90, 2, 3)]
+    kept, rec = stamp_words(body + stamp, 0)
+    assert rec is not None and (rec.number, rec.date) == ("2352", "21.3.18") and kept == body
+    heading = [_w("TỪ", 300, 500, 50), _w("NAY", 360, 500, 70), _w("ĐẾN", 440, 500, 70),
+               _w("NGÀY", 520, 500, 80), _w("30/6", 610, 500, 70)]
+    kept, rec = stamp_words(body + heading, 0)
+    assert rec is None and kept == body + heading
