@@ -96,16 +96,8 @@ def ocr_image(image: np.ndarray, options: OcrOptions, dpi: int, doc_id: str = "0
             gray, words, read, t_more, turn = turned
             t_tables, steps = t_tables + t_more, steps + turn
     t2 = time.perf_counter()
-    if found.boxes:  # the elements' text was read apart: out of the page's words
-        angle = next((float(s[7:]) for s in steps if s.startswith("deskew:")), 0.0)
-        pad = PAD * gray.shape[1]  # a frame's own rule reads as junk just outside it
-        boxes = [(b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad)
-                 for b in (mapped(b, dpi / given, angle, gray.shape[:2]) for b in found.boxes)]
-        words, steps = outside(words, boxes), steps + (f"elements:{len(found.boxes)}",)
-    if options.elements and not found.received:
-        words, stamp = stamp_words(words, index)
-        found = replace(found, received=(stamp,)) if stamp else found
-        steps += ("receipt stamp",) if stamp else ()
+    words, found, steps = _apart(words, found, steps, gray.shape[:2], dpi / given, index,
+                                 options.elements)
     words, specks = drop_specks(words, gray.shape[0])
     steps += (f"specks:{specks}",) if specks else ()
     groups = order_lines(words, gray.shape[1], gray.shape[0], options.columns)
@@ -119,6 +111,24 @@ def ocr_image(image: np.ndarray, options: OcrOptions, dpi: int, doc_id: str = "0
                            page)
     return _with(page, tables=tables, timings=timings, warnings=warnings,
                  signatures=found.signatures, received=found.received)
+
+
+def _apart(words: list[RawWord], found: Elements, steps: tuple[str, ...], shape: tuple[int, int],
+           scale: float, index: int, elements: bool) -> tuple[list[RawWord], Elements, tuple[str, ...]]:
+    """The page's words without the elements read apart (their boxes mapped onto the
+    cleaned page), and a receipt stamp told by its words when no frame was found."""
+    reoriented = any(s.startswith("orientation:") for s in steps)  # boxes blanked, not mapped
+    if found.boxes and not reoriented:
+        angle = next((float(s[7:]) for s in steps if s.startswith("deskew:")), 0.0)
+        pad = PAD * shape[1]  # a frame's own rule reads as junk just outside it
+        boxes = [(b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad)
+                 for b in (mapped(b, scale, angle, shape) for b in found.boxes)]
+        words, steps = outside(words, boxes), steps + (f"elements:{len(found.boxes)}",)
+    if elements and not found.received:
+        words, stamp = stamp_words(words, index)
+        found = replace(found, received=(stamp,)) if stamp else found
+        steps += ("receipt stamp",) if stamp else ()
+    return words, found, steps
 
 
 def _looks_wrong(words: list[RawWord]) -> bool:

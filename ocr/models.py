@@ -170,7 +170,8 @@ class Table:
 class Receipt:
     """A receipt stamp (`CV ĐẾN / Số: 2770 / Ngày: 04/4/18 / Chuyển: ...`): the registry
     number and date the receiving office wrote in, as read (often by hand: a person
-    checks them). `box` in pixels of the page as it came, `page` 0-based."""
+    checks them). `box` in pixels of the page as it came (a stamp told by its words, whose
+    frame was not found: of the page as read, after deskew), `page` 0-based."""
 
     page: int
     text: str
