@@ -14,7 +14,8 @@ import time
 import traceback
 from pathlib import Path
 
-MODULES = ("ocr_bench", "restore_bench", "parse_bench", "duty_bench", "table_bench", "batch_bench", "real_bench")
+MODULES = ("ocr_bench", "restore_bench", "parse_bench", "duty_bench", "table_bench", "batch_bench",
+           "real_bench", "scan_bench")
 
 
 def _run_one(name: str) -> str:

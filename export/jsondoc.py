@@ -79,6 +79,11 @@ def document_json(result: DocumentResult) -> dict:
         "timings": {k: round(v, 4) for k, v in result.timings.items()},
         "pages": [_page(result, i) for i in range(len(result.pages))],
         "record": _plain(result.record) if result.record is not None else None,
+        # kept apart from the text: e-signature boxes (PDF widgets, boxes in the image)
+        # and receipt stamps, in page order
+        "signatures": _plain(sorted((*d.signatures, *(s for p in result.pages for s in p.signatures)),
+                                    key=lambda s: s.page)),
+        "received": _plain([r for p in result.pages for r in p.received]),
     }
 
 

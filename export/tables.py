@@ -67,6 +67,11 @@ SCHEMAS: dict[str, pa.Schema] = {
     "tokens": _schema(("doc_id", S), ("seq", INT), ("page", INT), ("line", INT), ("start", INT),
                       ("end", INT), ("original", S), ("restored", S), ("confidence", F),
                       ("kind", S)),
+    "signatures": _schema(("doc_id", S), ("seq", INT), ("page", INT), ("source", S),
+                          ("organisation", S), ("signer", S), ("email", S), ("timestamp", S),
+                          ("text", S)),
+    "received": _schema(("doc_id", S), ("seq", INT), ("page", INT), ("number", S), ("date", S),
+                        ("text", S)),
 }
 
 
@@ -129,6 +134,10 @@ def document_rows(doc: dict) -> dict[str, list[dict]]:
         page, start, end = _span(s["span"])
         rows["sections"].append({"doc_id": did, "seq": k, "number": s["number"], "title": s["title"],
                                  "level": s["level"], "parent": s["parent"], "page": page, "start": start, "end": end})
+    rows["signatures"] = [{"doc_id": did, **{k: v for k, v in sg.items() if k != "box"}}
+                          for sg in doc.get("signatures", [])]
+    rows["received"] = [{"doc_id": did, **{k: v for k, v in r.items() if k != "box"}}
+                        for r in doc.get("received", [])]
     for name, table_rows in rows.items():
         if name != "documents" and name != "pages" and name != "sections":
             for k, row in enumerate(table_rows):

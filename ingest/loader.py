@@ -28,8 +28,9 @@ from vnplans.exceptions import (
 )
 
 from .convert import CONVERTIBLE, check_kind, converted, is_ole
+from .esign import pdf_signatures, strip_signature_text
 from .models import Document, ImageRef, Page
-from .pdf import judge_layer, pdf_pages, text_layers
+from .pdf import judge_layer, native_dpi, pdf_pages, text_layers
 from .textfile import UndecodableText, decode_text
 from .word import read_body
 
@@ -139,8 +140,10 @@ def _unique(files: list[Path]) -> list[Path]:
     return unique
 
 
-def load(path: str | Path, *, force_ocr: bool = False, dpi: int = 300) -> Document:
-    """One file to a Document, or a BadInputError subclass naming the file and reason."""
+def load(path: str | Path, *, force_ocr: bool = False, dpi: int | None = None) -> Document:
+    """One file to a Document, or a BadInputError subclass naming the file and reason.
+    A PDF page is rasterised at `dpi` when given, else at its scan's own resolution
+    (300 DPI for a page without a scan image)."""
     path = Path(path)
     if path.is_dir():
         raise BadInputError("a directory, not a file (for a folder: vnplans run DIR --out OUT)",
@@ -179,22 +182,29 @@ def _head(path: Path) -> bytes:
         raise BadInputError(f"cannot read the file ({exc.strerror or exc})", path=path) from exc
 
 
-def _load_pdf(path: Path, doc_id: str, force_ocr: bool, dpi: int) -> Document:
+def _load_pdf(path: Path, doc_id: str, force_ocr: bool, dpi: int | None) -> Document:
+    """A PDF's pages: a real text layer as text (e-signature boxes' lines taken out), any
+    other page as an image rendered at `dpi` when given, else at its scan's own resolution
+    (300 DPI for a page with no scan image), capped in pixels (render_dpi)."""
     info = pdf_pages(path)
     n = len(info)
     layers = [""] * n if force_ocr else text_layers(path, n)
+    native = native_dpi(path, n) if any(p.has_image for p in info) else [None] * n
+    signatures = pdf_signatures(path, [dpi or d or 300 for d in native])
     pages, notes = [], []
     for i, layer in enumerate(layers):
+        layer = strip_signature_text(layer, [s for s in signatures if s.page == i])
         verdict = judge_layer(layer, info[i].has_image)
         if verdict.text is not None:
             pages.append(Page(doc_id, i, "text-layer", text=verdict.text, note=verdict.note))
             continue
-        page_dpi, warning = render_dpi(path, i + 1, info[i].width_pt, info[i].height_pt, dpi)
+        page_dpi, warning = render_dpi(path, i + 1, info[i].width_pt, info[i].height_pt,
+                                       dpi or native[i] or 300)
         notes += [warning] if warning else []
         note = "OCR forced" if force_ocr else verdict.note
-        ref = ImageRef(str(path), "pdf", i + 1, page_dpi)
+        ref = ImageRef(str(path), "pdf", i + 1, page_dpi, native[i] is not None)
         pages.append(Page(doc_id, i, "image", text=layer or None, image=ref, note=note))
-    return Document(doc_id, str(path), "pdf", tuple(pages), warnings=tuple(notes))
+    return Document(doc_id, str(path), "pdf", tuple(pages), warnings=tuple(notes), signatures=signatures)
 
 
 def render_dpi(path: Path, page_no: int, width_pt: float, height_pt: float, dpi: int
@@ -382,7 +392,7 @@ def _rasterise_pdf(ref: ImageRef) -> np.ndarray:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", image.DecompressionBombWarning)
             images = convert_from_path(ref.path, dpi=ref.dpi or 300, first_page=ref.page_no,
-                                       last_page=ref.page_no, fmt="ppm")
+                                       last_page=ref.page_no, fmt="ppm", hide_annotations=ref.scan)
     except image.DecompressionBombError as exc:
         raise ImageTooLargeError(f"page {ref.page_no} renders over the pixel limit", path=ref.path) from exc
     except PDFInfoNotInstalledError as exc:

@@ -30,6 +30,8 @@ class ImageRef:
     kind: ImageKind
     page_no: int
     dpi: int | None = None
+    scan: bool = False  # a PDF page drawn by one scan image: rasterised at its own ppi,
+    # without the annotations laid over it (e-signature boxes are widgets, not the scan)
 
     def __post_init__(self) -> None:
         if self.page_no < 1:
@@ -110,6 +112,39 @@ class Page:
                     raise ValueError(f"cell {c.row},{c.col} does not match the page text")
 
 
+SignatureSource = Literal["pdf-signature", "ocr"]
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """An e-signature box (`Ký bởi: ... / Cơ quan: ... / Thời gian ký: ...`, or a name, an
+    e-mail and a timestamp): who signed and when. Kept apart from the page text, so its
+    lines never reach a header field or the recipients. `signer` is the certificate's
+    holder (`Ký bởi`), `organisation` its agency (`Cơ quan`, else the box's name lines);
+    `timestamp` is ISO 8601 (`2025-02-07T07:56:24+07:00`); `box` is in pixels of the page
+    as rasterised (x0, y0, x1, y1), `page` 0-based."""
+
+    page: int
+    source: SignatureSource
+    text: str  # the box's lines as read
+    organisation: str | None = None
+    signer: str | None = None
+    email: str | None = None
+    timestamp: str | None = None
+    box: tuple[int, int, int, int] | None = None
+
+    def __post_init__(self) -> None:
+        if self.page < 0:
+            raise ValueError(f"page must be >= 0, got {self.page}")
+        if self.box is not None and (self.box[2] < self.box[0] or self.box[3] < self.box[1]):
+            raise ValueError(f"inverted box {self.box}")
+        if self.timestamp is not None and not _ISO.match(self.timestamp):
+            raise ValueError(f"timestamp is not ISO 8601: {self.timestamp!r}")
+
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2})?)?$")
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """A file turned into pages. `doc_id` is the sha256 of the file's bytes, so the same
@@ -122,6 +157,7 @@ class Document:
     encoding: str | None = None  # for text inputs: the encoding detected (utf-8, tcvn3, vni, ...)
     warnings: tuple[str, ...] = field(default_factory=tuple)
     asides: tuple[Aside, ...] = ()  # a Word file's headers, footers, text boxes
+    signatures: tuple[Signature, ...] = ()  # e-signature widgets of a PDF (ingest.esign)
 
     def __post_init__(self) -> None:
         if not _SHA256.match(self.doc_id):

@@ -199,3 +199,41 @@ def text_layers(path: Path, n_pages: int) -> list[str]:
     pages = proc.stdout.decode("utf-8", errors="replace").split("\f")
     pages = [unicodedata.normalize("NFC", p) for p in pages[:n_pages]]
     return pages + [""] * (n_pages - len(pages))
+
+
+NATIVE_MIN, NATIVE_MAX = 50, 600  # outside this an image's ppi is not a scan's resolution
+PAGE_SHARE = 0.5  # an image covering less of the page is an overlay (a logo), not the scan
+
+
+def native_dpi(path: Path, n_pages: int) -> list[int | None]:
+    """Each page's scan resolution: the ppi of the image that covers most of the page
+    (`pdfimages -list`, which decodes nothing), None for a page without one. Why: a page
+    rasterised at a fixed 300 DPI from a 150 dpi scan is an interpolated copy, and on real
+    scans Tesseract reads the interpolated copy worse (GP 2507 body CER 1.48 % at 150,
+    1.98 % at 300, plain tesseract)."""
+    try:
+        proc = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True,
+                              timeout=60, check=False)
+    except (FileNotFoundError, subprocess.TimeoutExpired):
+        return [None] * n_pages
+    best: dict[int, tuple[int, int]] = {}  # page -> (pixels, ppi)
+    for row in proc.stdout.decode("utf-8", "replace").splitlines()[2:]:
+        cells = row.split()
+        if len(cells) < 14 or cells[2] != "image" or not cells[0].isdigit():
+            continue
+        try:
+            page, w, h, ppi = int(cells[0]), int(cells[3]), int(cells[4]), round(float(cells[12]))
+        except ValueError:
+            continue
+        if w * h > best.get(page, (0, 0))[0]:
+            best[page] = (w * h, ppi)
+    return [_scan_ppi(best.get(i + 1)) for i in range(n_pages)]
+
+
+def _scan_ppi(found: tuple[int, int] | None) -> int | None:
+    if found is None:
+        return None
+    pixels, ppi = found
+    page_px = 8.27 * 11.69 * ppi * ppi * PAGE_SHARE  # A4 at that resolution
+    ok = NATIVE_MIN <= ppi <= NATIVE_MAX and pixels >= page_px * 0.5
+    return ppi if ok else None

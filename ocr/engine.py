@@ -18,6 +18,7 @@ from ingest.models import Page
 
 from .cells import ReadTable, read_cells
 from .clean import clean, uneven_light
+from .elements import Elements, blank, find_elements, mapped, outside, stamp_words
 from .layer import decipher_pages
 from .layout import LineGroup, order_lines
 from .models import Box, Line, OcrPage, Table, Word
@@ -29,6 +30,7 @@ from .text import page_from_text, text_page
 
 LOW_CONF = 45.0  # mean word confidence under which orientation is checked
 DEFAULT_DPI = 300
+PAD = 0.004  # of the page width: margin around an element whose words are dropped
 TABLE_BLOCK = 1000  # block number of the first table's lines (Tesseract's are small)
 
 
@@ -76,7 +78,11 @@ def ocr_image(image: np.ndarray, options: OcrOptions, dpi: int, doc_id: str = "0
               index: int = 0) -> OcrPage:
     """An image (RGB or grey uint8) to an OcrPage."""
     t0 = time.perf_counter()
-    gray, dpi, steps = clean(image, options, dpi)
+    found = find_elements(image, options.lang, dpi, index) if options.elements else Elements()
+    if found.boxes:  # read apart: blanked, so the page's line finding does not trip on them
+        image = blank(image, found.boxes)
+    t_elements = time.perf_counter() - t0
+    given, (gray, dpi, steps) = dpi, clean(image, options, dpi)
     if options.sauvola and uneven_light(gray):
         steps += ("sauvola",)
     elif options.sauvola:
@@ -90,17 +96,39 @@ def ocr_image(image: np.ndarray, options: OcrOptions, dpi: int, doc_id: str = "0
             gray, words, read, t_more, turn = turned
             t_tables, steps = t_tables + t_more, steps + turn
     t2 = time.perf_counter()
+    words, found, steps = _apart(words, found, steps, gray.shape[:2], dpi / given, index,
+                                 options.elements)
     words, specks = drop_specks(words, gray.shape[0])
     steps += (f"specks:{specks}",) if specks else ()
     groups = order_lines(words, gray.shape[1], gray.shape[0], options.columns)
     groups, slots = insert_tables(groups, read)
     page = assemble(doc_id, index, groups, gray.shape[1], gray.shape[0], dpi, steps)
-    timings = {"clean": t1 - t0, "tesseract": t2 - t1 - t_tables,
-               "tables": t_tables, "layout": time.perf_counter() - t2}
+    timings = {"elements": t_elements, "clean": t1 - t0 - t_elements,
+               "tesseract": t2 - t1 - t_tables, "tables": t_tables,
+               "layout": time.perf_counter() - t2}
     warnings = () if page.text.strip() else ("no text found on the page",)
     tables = _place_tables(tuple(_spanned(r, s, page) for r, s in zip(read, slots, strict=True)),
                            page)
-    return _with(page, tables=tables, timings=timings, warnings=warnings)
+    return _with(page, tables=tables, timings=timings, warnings=warnings,
+                 signatures=found.signatures, received=found.received)
+
+
+def _apart(words: list[RawWord], found: Elements, steps: tuple[str, ...], shape: tuple[int, int],
+           scale: float, index: int, elements: bool) -> tuple[list[RawWord], Elements, tuple[str, ...]]:
+    """The page's words without the elements read apart (their boxes mapped onto the
+    cleaned page), and a receipt stamp told by its words when no frame was found."""
+    reoriented = any(s.startswith("orientation:") for s in steps)  # boxes blanked, not mapped
+    if found.boxes and not reoriented:
+        angle = next((float(s[7:]) for s in steps if s.startswith("deskew:")), 0.0)
+        pad = PAD * shape[1]  # a frame's own rule reads as junk just outside it
+        boxes = [(b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad)
+                 for b in (mapped(b, scale, angle, shape) for b in found.boxes)]
+        words, steps = outside(words, boxes), steps + (f"elements:{len(found.boxes)}",)
+    if elements and not found.received:
+        words, stamp = stamp_words(words, index)
+        found = replace(found, received=(stamp,)) if stamp else found
+        steps += ("receipt stamp",) if stamp else ()
+    return words, found, steps
 
 
 def _looks_wrong(words: list[RawWord]) -> bool:

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ingest.models import Signature
+
 OcrSource = Literal["ocr", "text-layer", "text"]
 
 
@@ -165,6 +167,26 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
+class Receipt:
+    """A receipt stamp (`CV ĐẾN / Số: 2770 / Ngày: 04/4/18 / Chuyển: ...`): the registry
+    number and date the receiving office wrote in, as read (often by hand: a person
+    checks them). `box` in pixels of the page as it came (a stamp told by its words, whose
+    frame was not found: of the page as read, after deskew), `page` 0-based."""
+
+    page: int
+    text: str
+    number: str | None = None
+    date: str | None = None
+    box: tuple[int, int, int, int] | None = None
+
+    def __post_init__(self) -> None:
+        if self.page < 0:
+            raise ValueError(f"page must be >= 0, got {self.page}")
+        if self.box is not None and (self.box[2] < self.box[0] or self.box[3] < self.box[1]):
+            raise ValueError(f"inverted box {self.box}")
+
+
+@dataclass(frozen=True, slots=True)
 class OcrPage:
     """A page's text with its geometry. `text` is the lines joined by newlines, blocks
     separated by a blank line; every Line and Word points into it."""
@@ -183,6 +205,8 @@ class OcrPage:
     steps: tuple[str, ...] = ()  # clean-up steps applied, in order (e.g. "deskew:-2.1")
     timings: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
     warnings: tuple[str, ...] = ()
+    signatures: tuple[Signature, ...] = ()  # e-signature boxes found in the image (ocr.elements)
+    received: tuple[Receipt, ...] = ()  # receipt stamps
 
     def __post_init__(self) -> None:
         if self.index < 0:

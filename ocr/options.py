@@ -21,11 +21,12 @@ class OcrOptions:
     sauvola: bool = True  # Tesseract's own adaptive binarisation (survives uneven light)
     seal_removal: bool = True  # red/blue stamps and seals by colour
     border_crop: bool = True
-    upscale: bool = True  # pages under 200 DPI are enlarged to 300
+    upscale: bool = True  # pages under 120 DPI are enlarged x2 (clean.UPSCALE)
     columns: bool = True  # split the Decree-30 two-column header into blocks
     tables: bool = True
     decipher: bool = True  # a PDF layer of glyph numbers is read back with this page's OCR
     doubts: bool = True  # Tesseract's per-letter doubts for restoration (in-process reads)
+    elements: bool = True  # framed e-signature boxes and receipt stamps read apart (elements.py)
 
     def __post_init__(self) -> None:
         if not self.lang or any(c.isspace() for c in self.lang):
