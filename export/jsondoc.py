@@ -68,7 +68,7 @@ def _page(result: DocumentResult, i: int) -> dict:
 
 
 def document_json(result: DocumentResult) -> dict:
-    """The document as a JSON-ready dict (schema: export/schema/document.v1.json)."""
+    """The document as a JSON-ready dict (schema: export/schema/document.v2.json)."""
     d = result.document
     return {
         "schema_version": SCHEMA_VERSION,

@@ -28,7 +28,7 @@ from vnplans import PIPELINE_VERSION
 from vnplans.exceptions import OutputError
 
 REPO = Path(__file__).resolve().parents[1]
-SCHEMA = json.loads((REPO / "export/schema/document.v1.json").read_text())
+SCHEMA = json.loads((REPO / "export/schema/document.v2.json").read_text())
 TEXT = """UBND TỈNH ĐỒNG NAI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
 SỞ CÔNG THƯƠNG Độc lập - Tự do - Hạnh phúc
 Số: 12/KH-SCT Đồng Nai, ngày 28 tháng 02 năm 2025
