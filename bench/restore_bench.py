@@ -118,6 +118,27 @@ def rows() -> list[tuple[str, str, str, str]]:
     out.append(("e. syllables per CPU second: 001 first (cold caches)", "-", f"{n / secs:,.0f}", "-"))
     out.append(("e. syllables per CPU second: a batch from cold (001, 002, 004, 001)", "-", f"{_batch_speed(r001, raw):,.0f}", "-"))
     out += _load_rows()
+    out += _long_line_rows(r001)
+    return out
+
+
+def _long_line_rows(r: Restorer) -> list[tuple[str, str, str, str]]:
+    """One line of stripped text of 0.5 and 5 MB: CPU seconds per MB must not grow with
+    the length (issue 20: a 5 MB line took 361 s and 2.1 GiB), and the peak RSS of a fresh
+    process restoring it."""
+    import subprocess
+
+    code = ("import resource, sys, time; from bench.restore_bench import _seed; from diacritics.restore import Restorer;"
+            "from ingest.orthography import strip_marks; n = int(sys.argv[1]); t = ' '.join(strip_marks(_seed('002')).split());"
+            "line = (t * (n // len(t) + 1))[:n]; r = Restorer(); r.restore(['ke hoach']); c = time.process_time();"
+            "r.restore([line]); print(time.process_time() - c, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    out = []
+    for mb in (0.5, 5):
+        res = subprocess.run([sys.executable, "-c", code, str(int(mb * 1_000_000))], capture_output=True,
+                             text=True, check=True).stdout.split()
+        secs, rss = float(res[0]), int(res[1]) / 1024
+        out.append((f"f. one line of {mb:g} MB (stripped 002 repeated): CPU s, s per MB, peak RSS",
+                    "-", f"{secs:.1f} s, {secs / mb:.1f} s/MB, {rss:.0f} MB", "-"))
     return out
 
 

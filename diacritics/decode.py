@@ -335,14 +335,14 @@ class Decoder:
         """Best candidate index per slot, with (text, probability) alternatives.
         `context` is the LM state the line starts in (the end of the previous line:
         print lines break sentences anywhere)."""
-        beam: dict[tuple[str, str], tuple[float, tuple[int, ...]]] = {context: (0.0, ())}
+        beam: dict[tuple[str, str], tuple[float, Path]] = {context: (0.0, None)}
         for slot in slots:
             nxt = self._step(beam, slot)
             beam = _pruned(nxt)
             if slot.stop:  # as in training, a sentence end starts the context afresh
                 best_state = min(beam.values(), key=lambda sp: sp[0])
                 beam = {(BOS, BOS): best_state}
-        best = min(beam.values(), key=lambda sp: sp[0])[1] if slots else ()
+        best = _unroll(min(beam.values(), key=lambda sp: sp[0])[1]) if slots else []
         out = []
         ctx = context
         for slot, k in zip(slots, best, strict=True):
@@ -350,21 +350,21 @@ class Decoder:
             ctx = (BOS, BOS) if slot.stop else (ctx[1], slot.cands[k].lm)
         return out
 
-    def _step(self, beam: dict[tuple[str, str], tuple[float, tuple[int, ...]]], slot: Slot
-              ) -> dict[tuple[str, str], tuple[float, tuple[int, ...]]]:
+    def _step(self, beam: dict[tuple[str, str], tuple[float, Path]], slot: Slot
+              ) -> dict[tuple[str, str], tuple[float, Path]]:
         """Every beam state extended by every candidate of the slot, best per new state."""
         lm = self.model.lm
         ctx3, logps, logp2s = lm.ctx3, lm.logps, lm.logp2s
         seen3 = lm.has_context if lm.corpus is not None else None
         words = [c.lm for c in slot.cands]
         costs = [c.cost for c in slot.cands]
-        nxt: dict[tuple[str, str], tuple[float, tuple[int, ...]]] = {}
+        nxt: dict[tuple[str, str], tuple[float, Path]] = {}
         doc = self.doc
         seen = doc.ctx if doc is not None else {}
         # states whose context was never seen share the bigram level: of those ending in
         # the same syllable only the best can win, so only it is extended
-        shared: dict[str, tuple[float, tuple[int, ...]]] = {}
-        extend: list[tuple[str, float, tuple[int, ...], list[float]]] = []
+        shared: dict[str, tuple[float, Path]] = {}
+        extend: list[tuple[str, float, Path, list[float]]] = []
         for (u, v), (score, path) in beam.items():
             if (u, v) in ctx3 or seen3 is not None and seen3(u, v):
                 lps = logps(u, v, words)
@@ -382,7 +382,7 @@ class Decoder:
                 key = (v, w)
                 old = nxt.get(key)
                 if old is None or s < old[0]:
-                    nxt[key] = (s, (*path, k))
+                    nxt[key] = (s, (k, path))  # a back pointer: copying the path was quadratic
         return nxt
 
     def remember(self, slots: list[Slot], best: list[tuple[int, list[tuple[str, float]]]]) -> None:
@@ -425,8 +425,21 @@ def _marker_lm(letter: str) -> str:
     return fold_tone_placement(letter) if is_syllable(letter) else UNK
 
 
-def _pruned(states: dict[tuple[str, str], tuple[float, tuple[int, ...]]]
-            ) -> dict[tuple[str, str], tuple[float, tuple[int, ...]]]:
+# a beam state's choices so far, newest first, as back pointers: (index, earlier) or None
+Path = tuple[int, "Path"] | None
+
+
+def _unroll(path: Path) -> list[int]:
+    """The candidate index per slot, oldest first."""
+    out = []
+    while path is not None:
+        k, path = path
+        out.append(k)
+    return out[::-1]
+
+
+def _pruned(states: dict[tuple[str, str], tuple[float, Path]]
+            ) -> dict[tuple[str, str], tuple[float, Path]]:
     """The BEAM best states, and of those only the ones within BEAM_WIDTH nats of the
     best. Why both: a wide beam saves a rare word's first syllable until its partner
     arrives, and most of the time few states are anywhere near the best."""

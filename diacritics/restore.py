@@ -94,8 +94,8 @@ def _restore_line(decoder: Decoder, raw: str, ctx: tuple[str, str],
     them; the state starts afresh after a sentence end instead."""
     if len(raw) > MAX_LINE:
         pieces = []
-        for i in range(0, len(raw), MAX_LINE):
-            piece, ctx = _restore_line(decoder, raw[i:i + MAX_LINE], ctx)
+        for a, b in _windows(raw):
+            piece, ctx = _restore_line(decoder, raw[a:b], ctx)
             pieces.append(piece)
         return _join(pieces, raw), ctx
     slots = decoder.slots(raw, confs, doubts)
@@ -152,6 +152,20 @@ def case_slip(word: str, prev: str, nxt: str = "") -> str:
     if not all(skeleton(c) in _SIZE_ONLY for c in word if c.isupper()):
         return word
     return "".join(c.lower() if c.isupper() and (i or after_small) else c for i, c in enumerate(word))
+
+
+def _windows(raw: str) -> list[tuple[int, int]]:
+    """[start, end) windows of at most MAX_LINE characters, cut at a space (a word cut in
+    two would be restored as two)."""
+    out, a = [], 0
+    while a < len(raw):
+        b = min(len(raw), a + MAX_LINE)
+        if b < len(raw):
+            space = raw.rfind(" ", a + MAX_LINE // 2, b)
+            b = space + 1 if space > 0 else b
+        out.append((a, b))
+        a = b
+    return out
 
 
 def _span_map(start: int, end: int, n: int) -> list[int]:
