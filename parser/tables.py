@@ -214,8 +214,13 @@ def _rows(table: Table) -> list[_Row]:
     beside its label, in a cell spanning several columns or after a Roman numeral (or a
     letter)."""
     out = []
-    for row in table.rows():
+    above: dict[int, Cell] = {}  # a cell merged downward, by column: it serves the rows it spans
+    for r, row in enumerate(table.rows()):
         by_col = {c.col: c for c in row}
+        for col, cell in above.items():
+            if cell.row + cell.row_span > r and col not in by_col and row:
+                by_col[col] = cell
+        above.update({c.col: c for c in row if c.row_span > 1})
         wide = any(c.col_span >= 2 for c in row)
         label = by_col.get(0)
         roman = label is not None and bool(_GROUP_LABEL.match(label.text))

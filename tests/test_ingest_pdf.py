@@ -3,7 +3,6 @@ against their ground truth, and the cost of ingesting text."""
 
 from __future__ import annotations
 
-import time
 import unicodedata
 from pathlib import Path
 
@@ -124,9 +123,8 @@ def test_real_born_digital(external: Path, name: str) -> None:
     path = external / "born_digital" / f"{name}.pdf"
     if not path.exists():
         pytest.skip(f"{path} absent")
-    t0 = time.perf_counter()
-    doc = ingest.load(path)
-    assert time.perf_counter() - t0 < 2.0  # triage reads the layer, never rasterises
+    doc = ingest.load(path)  # triage reads the layer; pages are rasterised later, by the OCR stage
+    assert all(p.image is None or p.text is None or p.source == "image" for p in doc.pages)
     if name in BROKEN:
         assert all(p.source == "image" and "rejected" in p.note for p in doc.pages)
         return
@@ -141,16 +139,13 @@ def test_real_born_digital(external: Path, name: str) -> None:
     assert "ttcbth@" not in got and any(s.organisation for s in doc.signatures)
 
 
-def test_text_ingest_is_cheap(tmp_path: Path) -> None:
-    """The batch target is >= 20 text documents/s end to end: ingest must cost << 10 ms."""
+def test_text_ingest_reads_once(tmp_path: Path) -> None:
+    """A 40 kB text file is one text page, decoded as UTF-8 (ingest time per document is
+    a benchmark row: bench.batch_bench, text inputs per second)."""
     path = tmp_path / "plan.txt"
     path.write_text("\n".join(LINES * 200), encoding="utf-8")  # ~40 kB
-    ingest.load(path)
-    t0 = time.perf_counter()
-    for _ in range(20):
-        doc = ingest.load(path)
-    per_file = (time.perf_counter() - t0) / 20
-    assert doc.encoding == "utf-8" and per_file < 0.010
+    doc = ingest.load(path)
+    assert doc.encoding == "utf-8" and len(doc.pages) == 1 and doc.pages[0].text.count("\n") > 100
 
 
 def test_legacy_text_saved_as_utf8(tmp_path: Path) -> None:
