@@ -88,7 +88,7 @@ def corrected(printed: str, number: str) -> bool:
         return re.sub(r"[^A-Z0-9]", "", _code_letters(s).upper().replace("Đ", "D"))
 
     tail = re.search(r"\d.*$", printed, re.S)
-    return bool(tail) and letters(tail.group()) != letters(number)
+    return tail is not None and letters(tail.group()) != letters(number)
 
 
 def _kind_of(number: str, fallback: str) -> str:

@@ -19,19 +19,26 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from .doc import Doc, clean, fold
 from .models import Responsibility, RespRole, RespSource, Section
+from .parts import (
+    CLOSING,
+    NON_DUTY_PART,
+    PREAMBLE,
+    duty_parts,
+    paragraphs,
+    parts,
+    recipients,
+    section_start,
+    sentences,
+    skip_number,
+)
 from .units import Unit, find_units, unit_name
-from .vocab import ASSIGN_INTRO, SUPPORT_INTRO
+from .vocab import ASSIGN_INTRO, DOERS, SUPPORT_INTRO
 from .when import cadence, deadline
 
-DUTY_PART = re.compile(
-    r"^(?:to chuc (?:thuc hien|trien khai)|trach nhiem(?: cua| thuc hien| cac)?|phan cong"
-    r"|giai phap va phan cong|nhiem vu (?:cua|cu the)|de nghi|kien nghi|de xuat|"
-    r"thanh phan|phan cong nhiem vu|trach nhiem thi hanh|hieu luc va trach nhiem|"
-    r"(?:cac |mot so )?nhiem vu(?:,| va)? giai phap|che do (?:thong tin,? )?bao cao)")
 _INTRO = re.compile(r"(?:^|(?<=[\s,;:(]))(?:" + "|".join(sorted(map(re.escape, ASSIGN_INTRO), key=len, reverse=True))
                     + r")\s*:?\s*$")
 _INTRO_START = re.compile(r"^(?:" + "|".join(sorted(map(re.escape, ASSIGN_INTRO), key=len, reverse=True)) + r")\b")
@@ -43,42 +50,10 @@ _DUTY = re.compile(r"^(?:\(\w+\)\s*)?(?:co trach nhiem|chiu trach nhiem|chu tri|
                    r"can cu|tiep tuc|nghiem tuc|co nhiem vu|tham muu|to chuc thuc hien|"
                    r"thuc hien|trien khai|theo doi|huong dan|bao cao)\b")
 _PAST = re.compile(r"^(?:da|dang|vua|nhan duoc|ban hanh|xay dung ke hoach|co van ban|de nghi)\b")
-_BULLET = re.compile(r"^\s*(?:Điều\s+\d{1,3}\s*[.:]|[-+•*–]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\s*\)|[IVX]{1,4}\s*\.)\s*")
 _SEP = re.compile(r"^[\s,;:và]*$")
 _SUPPORT_FIRST = re.compile(r"^phoi hop\b(?!\s*,\s*(?:trien khai|thuc hien|to chuc))")
-_CLOSING = re.compile(r"^(?:tren day|trong qua trinh (?:thuc hien|trien khai)|qua trinh thuc hien|"
-                      r"de nghi cac|yeu cau cac|nhan duoc van ban nay)")
-_PREAMBLE = re.compile(r"^\s*(?:can cu|xet|theo de nghi)\b")
 _COORDINATES = re.compile(r"^(?:chu dong\s+|tich cuc\s+|tiep tuc\s+)?phoi hop\b")
 # parts that state aims, not duties: a unit leading a sentence there is no assignment
-NON_DUTY_PART = re.compile(r"^(?:muc dich|yeu cau|muc tieu|quan diem|can cu|tinh hinh|ket qua|danh gia|"
-                           r"thuc trang|co so)")
-
-
-@dataclass(frozen=True, slots=True)
-class _Para:
-    """A logical paragraph (wrapped lines joined): [start, end) in the joined text."""
-
-    start: int
-    end: int
-    body: int  # where its text starts after a bullet or outline number
-
-
-def paragraphs(doc: Doc, a: int, b: int) -> list[_Para]:
-    """Paragraphs of doc.text[a:b]: a line opens one when it starts with a bullet or a
-    number, or when the line before ended a sentence."""
-    out: list[_Para] = []
-    for la, lb, line in doc.lines():
-        if lb <= a or la >= b or not line.strip():
-            continue
-        m = _BULLET.match(line)
-        opens = m is not None or not out or re.search(r"[.:;!?]\s*$", doc.text[out[-1].start:out[-1].end]) \
-            or line[:1].isupper() and doc.text[out[-1].end - 1:out[-1].end] in ".:;"
-        if opens or line.lstrip()[:1] == "\f":
-            out.append(_Para(la, lb, la + (m.end() if m else len(line) - len(line.lstrip()))))
-        else:
-            out[-1] = _Para(out[-1].start, lb, out[-1].body)
-    return out
 
 
 class _Reader:
@@ -101,7 +76,7 @@ class _Reader:
     def leading(self, a: int, b: int) -> tuple[list[Unit], int]:
         """Units at the start of [a, b) (after an assigning word), joined by commas,
         semicolons or `và`, and where the text after them starts."""
-        f = self.doc.folded
+        f = self.doc.flat  # one line: a cue may wrap (`có trách\nnhiệm`)
         cands = self.within(a, b)
         subjects: list[Unit] = []
         pos = a
@@ -110,11 +85,18 @@ class _Reader:
             if not subjects and (_SEP.match(gap) or _INTRO.search(gap) and len(gap) < 80):
                 subjects, pos = [u], u.end
             elif subjects and _SEP.match(gap.replace(" va ", " ")):
+                if gap.strip() == ":" and subjects[-1].collective:
+                    subjects.pop()  # `Giám đốc các sở, ngành: Sở X, Sở Y`: the list says who
                 subjects.append(u)
                 pos = u.end
             else:
                 break
         return subjects, pos
+
+    def only_units(self, a: int, b: int) -> bool:
+        """[a, b) holds units and separators only."""
+        subjects, pos = self.leading(a, b)
+        return bool(subjects) and not self.doc.flat[pos:b].strip(" ,;:.")
 
     def add(self, unit: Unit, role: RespRole, source: RespSource, task: str, a: int, b: int,
             pos: int) -> None:
@@ -134,7 +116,7 @@ class _Reader:
             named = self.clause(a, b, [], source, strict, intro_only)
             if named or self._has_subject(a, b):
                 return named
-        f = self.doc.folded
+        f = self.doc.flat  # one line: a cue may wrap (`có trách\nnhiệm`)
         subjects, pos = self.leading(a, b)
         rest = f[pos:b].lstrip(" ,:-–")
         if heads and subjects and f[a:subjects[0].start].strip(" -+*"):
@@ -182,7 +164,7 @@ class _Reader:
 
     def _intro(self, a: int, b: int) -> tuple[list[Unit], int] | None:
         """Units right after an assigning word inside the clause (`UBND tỉnh giao Sở X`)."""
-        f = self.doc.folded
+        f = self.doc.flat  # one line: a cue may wrap (`có trách\nnhiệm`)
         for u in self.within(a, b):
             gap = f[max(a, u.start - 40):u.start]  # an assigning word stands right before its unit
             if _INTRO.search(gap):
@@ -192,7 +174,7 @@ class _Reader:
 
     def partners(self, a: int, b: int, heads: bool = True) -> list[Unit]:
         """Units named right after `phối hợp (với)`, `cùng với`, `với sự phối hợp của`."""
-        f = self.doc.folded
+        f = self.doc.flat  # one line: a cue may wrap (`có trách\nnhiệm`)
         out: list[Unit] = []
         units = self.within(a, b)
         k = 0
@@ -219,15 +201,40 @@ def heading_units(reader: _Reader, s: Section, a: int) -> tuple[list[Unit], int]
     """The units an item's title consists of (`2. Sở Nông nghiệp và Môi trường`,
     `1. Giám đốc các Sở ...; Chủ tịch UBND các xã:`), and where its own text starts
     (after a colon: `4.1. Ông X - Trưởng đoàn: Phụ trách chung`)."""
-    f = reader.doc.folded
-    end = a + len(reader.doc.text[a:].split("\n", 1)[0])
-    subjects, pos = reader.leading(a + _skip_number(reader.doc.text[a:end]), end)
+    f = reader.doc.flat
+    paras = paragraphs(reader.doc, a, a + 3000)
+    end = paras[0].end if paras else a + len(reader.doc.text[a:].split("\n", 1)[0])
+    subjects, pos = reader.leading(a + skip_number(reader.doc.text[a:end]), end)
     tail = _ASIDE.sub("", f[pos:end]).strip(" .,")
     if subjects and (not tail or tail.startswith(":")):
         return subjects, (pos + f[pos:end].index(":") + 1) if ":" in f[pos:end] else end
     if subjects and tail.endswith(":") and _has_items(reader, s):
         return subjects, end  # `3. Sở X, Sở Y chịu trách nhiệm:` then its points a), b)
+    owner = _OWNER.match(f[a + skip_number(reader.doc.text[a:end]):end])
+    if owner:  # `1. Trách nhiệm của nhà đầu tư`: a unit, or a doer named by what it is
+        b = a + skip_number(reader.doc.text[a:end]) + owner.end()
+        units = reader.within(b, end)
+        if units and units[0].start == b:
+            return units, end
+        teaches = owner.group().startswith("doi voi") and _TEACHES.search(f[end:end + 300])
+        if _DOER.match(f[b:end]) and not teaches and (":" not in f[b:end] or f[b:end].rstrip().endswith(":")):
+            return [_named(reader.doc, b, end)], end
     return [], a
+
+
+# an item that titles whose duties follow (`Trách nhiệm của nhà đầu tư`, `Nhiệm vụ của Tổ`,
+# `Yêu cầu đối với chủ đầu tư`, `Đối với đơn vị thi công:`): a unit, or a doer (vocab.DOERS)
+_OWNER = re.compile(r"(?:(?:trach nhiem|nhiem vu)(?: cu the)?(?: cua)?|(?:yeu cau|de nghi) doi voi|doi voi)"
+                    r"\s+(?=\S)(?!thi hanh|thuc hien)(?=[^;.]{3,80}$)")
+# what follows an audience block (`Đối với doanh nghiệp` then `Nội dung tuyên truyền`)
+_TEACHES = re.compile(r"\b(?:noi dung|hinh thuc)\b")
+_DOER = re.compile(r"^(?:cac\s+)?(?:" + "|".join(sorted(DOERS, key=len, reverse=True)) + r")\b")
+
+
+def _named(doc: Doc, a: int, b: int) -> Unit:
+    """A doer named without a unit's head (`nhà đầu tư`, `chủ đầu tư`), as printed."""
+    text = " ".join(doc.text[a:b].split()).strip(" .:;")
+    return Unit(a, a + len(doc.text[a:b].rstrip(" .:;\n")), text, "body")
 
 
 def _has_items(reader: _Reader, s: Section) -> bool:
@@ -237,22 +244,7 @@ def _has_items(reader: _Reader, s: Section) -> bool:
 
 
 # an aside between a unit and its colon: `(theo chức năng, nhiệm vụ)`, `, theo chức năng`
-_ASIDE = re.compile(r"\([^)]{0,80}\)|,?\s*theo chuc nang,?\s*nhiem vu(?: duoc giao)?,?")
-
-
-def _skip_number(line: str) -> int:
-    m = _BULLET.match(line)
-    return m.end() if m else 0
-
-
-def _sentences(doc: Doc, a: int, b: int) -> list[tuple[int, int]]:
-    """Sentences of [a, b): cut at `. ` before a capital and at semicolons."""
-    out, pos = [], a
-    for m in re.finditer(r"(?<=[^\s.]{2})[.;!?]\s+(?=[A-ZĐÀ-Ỹ\-+])|;\s*", doc.text[a:b]):
-        out.append((pos, a + m.start() + 1))
-        pos = a + m.end()
-    out.append((pos, b))
-    return [(x, y) for x, y in out if y - x > 3]
+_ASIDE = re.compile(r"\([^)]{0,80}\)|,?\s*(?:can cu |theo )chuc nang,?\s*nhiem vu(?:,? quyen han)?(?: duoc giao)?,?")
 
 
 def read_assignments(doc: Doc, sections: list[Section], locate: Callable[[int], str],
@@ -262,8 +254,8 @@ def read_assignments(doc: Doc, sections: list[Section], locate: Callable[[int], 
     rest sentence by sentence. `tasking` (a Công văn, Chỉ thị, Thông báo ...): every
     sentence led by a unit before a duty verb is one."""
     reader = _Reader(doc, sections, locate, addressee)
-    parts = duty_parts(doc, sections, body)
-    aims = _parts(doc, sections, body, NON_DUTY_PART)
+    duties_at = duty_parts(doc, sections, body)
+    aims = parts(doc, sections, body, NON_DUTY_PART)
     skip = recipients(doc)
     outline = _Outline(reader, sections)
     context: list[Unit] = []
@@ -271,14 +263,14 @@ def read_assignments(doc: Doc, sections: list[Section], locate: Callable[[int], 
     for para in paragraphs(doc, *body):
         if any(a <= para.start < b for a, b in skip) or doc.text[para.body:para.body + 1] == "(":
             continue
-        in_part = any(p[0] <= para.start < p[1] for p in parts)
+        in_part = any(p[0] <= para.start < p[1] for p in duties_at)
         source: RespSource = "section" if in_part else "prose"
         own, after = outline.title_units(para.start)
         if own:  # an item titled by units: its own text after a colon is theirs
             if after < para.end:
                 reader.clause(after, para.end, own, source, False)
             continue
-        if _CLOSING.match(doc.folded[para.body:para.body + 40]):
+        if CLOSING.match(doc.flat[para.body:para.body + 40]):
             context = []  # `Trên đây là ...`, `Trong quá trình thực hiện ...`: the list is over
         heads, item = outline.heads(para.start)
         if context and context_at > item:
@@ -290,9 +282,14 @@ def read_assignments(doc: Doc, sections: list[Section], locate: Callable[[int], 
                 context, context_at = named, para.start
         elif context:
             reader.clause(para.body, para.end, context, source, False, weak=True)
-        elif not _PREAMBLE.match(doc.folded[para.body:para.body + 20]):
+        elif not PREAMBLE.match(doc.flat[para.body:para.body + 20]):
             aim = any(p[0] <= para.start < p[1] for p in aims)
-            for a, b in _sentences(doc, para.body, para.end):
+            carry = -1  # a sentence of units only (`Chánh Văn phòng UBND tỉnh;`) opens the next
+            for a, b in sentences(doc, para.body, para.end):
+                if reader.only_units(a, b):
+                    carry = a if carry < 0 else carry
+                    continue
+                a, carry = (carry if carry >= 0 else a), -1
                 named = reader.clause(a, b, [], "prose", True, intro_only=aim or not tasking)
                 if named and doc.text[a:b].rstrip().endswith(":") and b >= para.end - 2:
                     context, context_at = named, para.start  # `đề nghị Công ty thực hiện các nội dung sau:`
@@ -305,7 +302,7 @@ class _Outline:
 
     def __init__(self, reader: _Reader, sections: list[Section]) -> None:
         self.reader, self.sections = reader, sections
-        self.starts = [_abs(reader.doc, s) for s in sections]
+        self.starts = [section_start(reader.doc, s) for s in sections]
         self.titles = [heading_units(reader, s, a) for s, a in zip(sections, self.starts, strict=True)]
 
     def title_units(self, pos: int) -> tuple[list[Unit], int]:
@@ -333,45 +330,11 @@ def _references(doc: Doc, units: list[Unit], addressee: tuple[int, int]) -> list
     full = named[0]
     head = " ".join(fold(full.text).split()[:2])
     out = []
-    for m in re.finditer(r"(?<![\w])" + re.escape(head) + r"(?![\w])", doc.folded):
+    for m in re.finditer(r"(?<![\w])" + re.escape(head) + r"(?![\w])", doc.flat):
         a, b = m.start(), m.end()
         if doc.text[a:a + 1].isupper() and a >= addressee[1] and not any(u.start <= a < u.end for u in units):
             out.append(Unit(a, b, full.text, full.kind))
     return out
-
-
-def recipients(doc: Doc) -> list[tuple[int, int]]:
-    """[start, end) of each `Nơi nhận:` block (its bullets and blank lines): recipients
-    are addressed, not assigned."""
-    out = []
-    for m in re.finditer(r"^\s*noi nhan\s*:?", doc.folded, re.M):
-        end = m.end()
-        for line in re.finditer(r"\n([^\n]*)", doc.folded[m.end():]):
-            if line.group(1).strip() and not line.group(1).lstrip().startswith(("-", "+", "•")):
-                break
-            end = m.end() + line.end()
-        out.append((m.start(), end))
-    return out
-
-
-def duty_parts(doc: Doc, sections: list[Section], body: tuple[int, int]) -> list[tuple[int, int]]:
-    """[start, end) of each part whose title names duties, to the next heading of its level."""
-    return _parts(doc, sections, body, DUTY_PART)
-
-
-def _parts(doc: Doc, sections: list[Section], body: tuple[int, int], title: re.Pattern) -> list[tuple[int, int]]:
-    out = []
-    for i, s in enumerate(sections):
-        if title.match(fold(s.title)):
-            a = _abs(doc, s)
-            nxt = next((t for t in sections[i + 1:] if t.level <= s.level), None)
-            out.append((a, min(body[1], _abs(doc, nxt) if nxt else body[1])))
-    return out
-
-
-def _abs(doc: Doc, s: Section) -> int:
-    k = next((i for i, p in enumerate(doc.pages) if p.index == s.span.page), 0)
-    return doc.starts[k] + s.span.start
 
 
 # what a fuller name of the same group adds: where it belongs or that it is concerned

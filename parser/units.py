@@ -18,15 +18,12 @@ back to its page, raw text and box.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Literal
 
-from diacritics.lexicon import fold_tone_placement
-
 from .doc import clean, fold
+from .tokens import Tok, at, is_word, phrases, split, tokens
 from .vocab import (
     COLLECTIVE_NOUNS,
     DOMAINS,
@@ -37,16 +34,12 @@ from .vocab import (
     PLACE_WORDS,
     PLURALS,
     QUALIFIERS,
-    SPELLINGS,
     STANDALONE,
     STOP_WORDS,
     UNIT_HEADS,
 )
 
 UnitKind = Literal["body", "official", "collective", "person"]
-_TOKEN = re.compile(r"\w+(?:/\w+)?|[^\w\s]")
-
-
 @dataclass(frozen=True, slots=True)
 class Unit:
     """A unit mention: [start, end) in the text, the name as printed (spacing folded)."""
@@ -67,19 +60,6 @@ class Unit:
                                                             fold(self.text)))
 
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
-    start: int
-    end: int
-    text: str
-    norm: str
-    line_start: bool = False  # the first token of a printed line
-
-    @property
-    def cap(self) -> bool:
-        return self.text[:1].isupper() or self.text[:1].isdigit()
-
-
 @lru_cache(maxsize=1)
 def _nlp():
     """A blank Vietnamese pipeline (no pyvi: tokens are made here) and a PhraseMatcher
@@ -90,9 +70,9 @@ def _nlp():
 
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
     matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
-    for label, phrases in (("HEAD", UNIT_HEADS), ("OFFICIAL", OFFICIALS), ("PLURAL", PLURALS),
+    for label, words in (("HEAD", UNIT_HEADS), ("OFFICIAL", OFFICIALS), ("PLURAL", PLURALS),
                            ("GROUP", GROUPS), ("PERSON", PERSON_TITLES)):
-        matcher.add(label, [_doc(nlp, _split(p)) for p in phrases])
+        matcher.add(label, [_doc(nlp, split(p)) for p in words])
     return nlp, matcher
 
 
@@ -102,82 +82,22 @@ def _doc(nlp, words: list[str]):
     return Doc(nlp.vocab, words=words, spaces=[True] * len(words))
 
 
-def _split(phrase: str) -> list[str]:
-    return [t.group() for t in _TOKEN.finditer(phrase)]
+_STOP = phrases(STOP_WORDS)
+_PLACE = phrases(PLACE_WORDS)
+_QUAL = phrases(QUALIFIERS)
+_NOUNS = phrases(COLLECTIVE_NOUNS)
+_PLUR = phrases(PLURALS)
+_HEADS = phrases(UNIT_HEADS)
+_OFFICIAL = phrases(OFFICIALS)
+_GROUPS = phrases(GROUPS)
+_DOMAINS = phrases(DOMAINS)
+_MODS = phrases(MODIFIERS)
+_ALONE = {tuple(split(p)) for p in STANDALONE}
 
 
-@lru_cache(maxsize=1)
-def _words() -> frozenset[str]:
-    """Two-syllable words (lower case, marks kept) of pyvi's MIT word list: a lower-case
-    syllable goes on with a name when it makes a word with the one before (`Tài chính`)."""
-    try:
-        import pyvi
-    except ImportError:  # pragma: no cover - pyvi is a dependency
-        return frozenset()
-    path = Path(pyvi.__file__).parent / "models" / "words.txt"
-    out = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        w = unicodedata.normalize("NFC", line.strip().lower())
-        if w.count(" ") == 1:
-            out.add(_pair(*w.split()))
-    return frozenset(out)
-
-
-def _pair(a: str, b: str) -> str:
-    return f"{fold_tone_placement(a.lower())} {fold_tone_placement(b.lower())}"
-
-
-def _is_word(a: _Tok, b: _Tok) -> bool:
-    return _pair(a.text, b.text) in _words()
-
-
-def _phrases(words: tuple[str, ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Phrases by first token, longest first."""
-    out: dict[str, list[tuple[str, ...]]] = {}
-    for p in words:
-        t = tuple(_split(p))
-        out.setdefault(t[0], []).append(t)
-    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
-
-
-_STOP = _phrases(STOP_WORDS)
-_PLACE = _phrases(PLACE_WORDS)
-_QUAL = _phrases(QUALIFIERS)
-_NOUNS = _phrases(COLLECTIVE_NOUNS)
-_PLUR = _phrases(PLURALS)
-_HEADS = _phrases(UNIT_HEADS)
-_OFFICIAL = _phrases(OFFICIALS)
-_GROUPS = _phrases(GROUPS)
-_DOMAINS = _phrases(DOMAINS)
-_MODS = _phrases(MODIFIERS)
-_ALONE = {tuple(_split(p)) for p in STANDALONE}
-
-
-def _at(toks: list[_Tok], i: int, table: dict[str, tuple[tuple[str, ...], ...]]) -> int:
-    """Length of the longest phrase of `table` at token i (0: none)."""
-    if i >= len(toks):
-        return 0
-    for p in table.get(toks[i].norm, ()):
-        if len(p) == 1 and p[0] in SPELLINGS and toks[i].text.lower() not in SPELLINGS[p[0]]:
-            continue  # `cổ` folds like `có`, `số` like `sở`: a one-syllable word keeps its marks
-        if tuple(t.norm for t in toks[i:i + len(p)]) == p:
-            return len(p)
-    return 0
-
-
-def _stop(toks: list[_Tok], k: int) -> int:
+def _stop(toks: list[Tok], k: int) -> int:
     """Length of the verb or function word at k (0: none)."""
-    return _at(toks, k, _STOP)
-
-
-def tokens(text: str) -> list[_Tok]:
-    folded = fold(text).replace("–", "-")
-    out, prev = [], 0
-    for m in _TOKEN.finditer(text):
-        a, b = m.span()
-        out.append(_Tok(a, b, m.group(), folded[a:b], text.find("\n", prev, a) >= 0))
-        prev = b
-    return out
+    return at(toks, k, _STOP)
 
 
 def find_units(text: str) -> list[Unit]:
@@ -199,7 +119,7 @@ def find_units(text: str) -> list[Unit]:
     return out
 
 
-def _matches(toks: list[_Tok]) -> dict[int, str]:
+def _matches(toks: list[Tok]) -> dict[int, str]:
     """Token index → the label of the first vocabulary phrase starting there (a person's
     title before an official's, an official's before a plural, a plural before a head)."""
     nlp, matcher = _nlp()
@@ -213,13 +133,13 @@ def _matches(toks: list[_Tok]) -> dict[int, str]:
     return out
 
 
-def _read(text: str, toks: list[_Tok], i: int, label: str) -> tuple[Unit, int] | None:
+def _read(text: str, toks: list[Tok], i: int, label: str) -> tuple[Unit, int] | None:
     if label == "PERSON":
         return _person(text, toks, i)
     if label == "OFFICIAL":
         return _official(text, toks, i)
     if label == "GROUP":
-        end: int | None = i + _at(toks, i, _GROUPS)
+        end: int | None = i + at(toks, i, _GROUPS)
     else:
         end = _collective(toks, i) if label == "PLURAL" else _body(toks, i)
     if end is None:
@@ -230,21 +150,21 @@ def _read(text: str, toks: list[_Tok], i: int, label: str) -> tuple[Unit, int] |
     return _unit(text, toks, i, end, kind), end
 
 
-def _unit(text: str, toks: list[_Tok], i: int, end: int, kind: UnitKind,
+def _unit(text: str, toks: list[Tok], i: int, end: int, kind: UnitKind,
           person: str | None = None) -> Unit:
     a, b = toks[i].start, toks[end - 1].end
     return Unit(a, b, " ".join(text[a:b].split()), kind, person)
 
 
-def _body(toks: list[_Tok], i: int) -> int | None:
+def _body(toks: list[Tok], i: int) -> int | None:
     """End (token index) of the body whose head is at i, None when it is no unit."""
-    n = _at(toks, i, _HEADS)
+    n = at(toks, i, _HEADS)
     if not n:
         return None
     head = tuple(t.norm for t in toks[i:i + n])
     nxt = toks[i + n] if i + n < len(toks) else None
     shout = nxt is not None and toks[i].text.isupper() and nxt.text.isupper() and len(nxt.text) > 1
-    if nxt is not None and (not nxt.cap or shout) and _is_word(toks[i + n - 1], nxt):
+    if nxt is not None and (not nxt.cap or shout) and is_word(toks[i + n - 1], nxt):
         return None  # `ban hành`, `tổ chức`, `bảo đảm`: a word, not a head
     if not toks[i].cap and (nxt is None or not nxt.cap):
         return None  # a lower-case head needs a capitalised name (`phòng Quản lý ...`)
@@ -254,7 +174,7 @@ def _body(toks: list[_Tok], i: int) -> int | None:
     return None
 
 
-def _name(toks: list[_Tok], k: int, head: tuple[str, ...]) -> tuple[int, bool]:
+def _name(toks: list[Tok], k: int, head: tuple[str, ...]) -> tuple[int, bool]:
     """Read a name from token k: (end, whether it holds a name, place or collective)."""
     named, last_cap = False, k - 1
     while k < len(toks):
@@ -262,24 +182,24 @@ def _name(toks: list[_Tok], k: int, head: tuple[str, ...]) -> tuple[int, bool]:
         step = _name_step(toks, k, head, k - last_cap)
         if step == 0:
             break
-        if t.cap or _at(toks, k, _PLACE) or _at(toks, k, _PLUR) or _at(toks, k, _QUAL):
+        if t.cap or at(toks, k, _PLACE) or at(toks, k, _PLUR) or at(toks, k, _QUAL):
             named = True
         k += step
         last_cap = k - 1 if toks[k - 1].cap else last_cap
     return k, named
 
 
-def _name_step(toks: list[_Tok], k: int, head: tuple[str, ...], since_cap: int) -> int:
+def _name_step(toks: list[Tok], k: int, head: tuple[str, ...], since_cap: int) -> int:
     """How many tokens at k continue the name (0: it ends before k)."""
     t = toks[k]
     nxt = toks[k + 1] if k + 1 < len(toks) else None
-    if t.line_start and (not t.text[:1].isalpha() or _stop(toks, k) or _at(toks, k, _HEADS)):
+    if t.line_start and (not t.text[:1].isalpha() or _stop(toks, k) or at(toks, k, _HEADS)):
         return 0  # a new line that opens a bullet, a duty verb or another unit
-    starts_unit = nxt is not None and (bool(_at(toks, k + 1, _HEADS)) or bool(_at(toks, k + 1, _OFFICIAL)))
+    starts_unit = nxt is not None and (bool(at(toks, k + 1, _HEADS)) or bool(at(toks, k + 1, _OFFICIAL)))
     if t.text in "-–&":
         return 1 if nxt is not None and nxt.cap else 0
-    if t.text == "," and _at(toks, k - 1, _PLACE) and _at(toks, k + 1, _PLACE):
-        return 1 + _at(toks, k + 1, _PLACE)  # `UBND cấp xã, phường`
+    if t.text == "," and at(toks, k - 1, _PLACE) and at(toks, k + 1, _PLACE):
+        return 1 + at(toks, k + 1, _PLACE)  # `UBND cấp xã, phường`
     if t.norm == "va" or t.text == ",":
         comma_ok = t.text != "," or head[:1] in (("so",), ("bo",), ("vu",), ("cuc",))
         return 1 if comma_ok and nxt is not None and nxt.cap and not starts_unit else 0
@@ -290,39 +210,39 @@ def _name_step(toks: list[_Tok], k: int, head: tuple[str, ...], since_cap: int) 
     if not t.text[:1].isalpha():
         return 0
     for table in (_PLACE, _QUAL):
-        n = _at(toks, k, table)
+        n = at(toks, k, table)
         if n:
             return n
-    if _at(toks, k, _PLUR):
+    if at(toks, k, _PLUR):
         end = _collective(toks, k)
         return (end - k) if end else 0
     if _stop(toks, k):
         return 0
-    if since_cap <= 1 and _is_word(toks[k - 1], t):
+    if since_cap <= 1 and is_word(toks[k - 1], t):
         return 1
     return _lower_run(toks, k)
 
 
-def _lower_run(toks: list[_Tok], k: int) -> int:
+def _lower_run(toks: list[Tok], k: int) -> int:
     """A run of one or two lower-case words inside a name, before its next capital
     (`Chi nhánh Mỏ tuyển đồng Sin Quyền`): none of them a verb or a function word."""
     for n in (1, 2):
         if k + n < len(toks) and toks[k + n].cap and toks[k + n].text.isalpha() \
-                and not _at(toks, k + n, _HEADS) and not _at(toks, k + n, _OFFICIAL):
+                and not at(toks, k + n, _HEADS) and not at(toks, k + n, _OFFICIAL):
             run = toks[k:k + n]
             if all(t.text.isalpha() and not t.cap and not _stop(toks, k + j)
                    for j, t in enumerate(run)):
                 return n
-    return _at(toks, k, _DOMAINS)  # a field of work in lower case (`Phòng Quản lý công nghiệp`)
+    return at(toks, k, _DOMAINS)  # a field of work in lower case (`Phòng Quản lý công nghiệp`)
 
 
-def _collective(toks: list[_Tok], i: int) -> int | None:
+def _collective(toks: list[Tok], i: int) -> int | None:
     """End of `các sở, ban, ngành tỉnh`-like collectives at i (a plural, then nouns)."""
-    plural = _at(toks, i, _PLUR)
+    plural = at(toks, i, _PLUR)
     if not plural:
         return None
     k = i + plural
-    n = _at(toks, k, _NOUNS) or _at(toks, k, _HEADS)
+    n = at(toks, k, _NOUNS) or at(toks, k, _HEADS)
     if not n or _glued(toks, k + n - 1):
         return None
     k += n
@@ -330,22 +250,22 @@ def _collective(toks: list[_Tok], i: int) -> int | None:
         t = toks[k]
         if t.line_start and t.cap:
             break
-        m = _at(toks, k, _NOUNS)
+        m = at(toks, k, _NOUNS)
         if m and not _glued(toks, k + m - 1) and not t.cap and not _stop(toks, k):
             k += m  # `các phòng đơn vị thuộc Sở`: nouns with no comma between
             continue
         if t.text == "," or t.norm == "va":
-            m = _at(toks, k + 1, _NOUNS)
-            if m and not _glued(toks, k + m) and not (toks[k + 1].cap and _at(toks, k + 1, _HEADS) and t.norm == "va"):
+            m = at(toks, k + 1, _NOUNS)
+            if m and not _glued(toks, k + m) and not (toks[k + 1].cap and at(toks, k + 1, _HEADS) and t.norm == "va"):
                 k += 1 + m
                 continue
             break
-        m = _at(toks, k, _QUAL) or _at(toks, k, _PLACE)
+        m = at(toks, k, _QUAL) or at(toks, k, _PLACE)
         if m:
             k += m
             continue
         if t.cap and t.text.isalnum() and (toks[k - 1].norm in ("so", "tinh", "huyen", "xa", "thuoc")
-                                           or _at(toks, k, _HEADS) and not _at(toks, k + 1, _HEADS)
+                                           or at(toks, k, _HEADS) and not at(toks, k + 1, _HEADS)
                                            and (k + 1 >= len(toks) or not toks[k + 1].cap)):
             k += 1  # `thuộc Sở Công Thương`, `tỉnh Lào Cai`
             continue
@@ -353,33 +273,33 @@ def _collective(toks: list[_Tok], i: int) -> int | None:
     return k
 
 
-def _glued(toks: list[_Tok], k: int) -> bool:
+def _glued(toks: list[Tok], k: int) -> bool:
     """Token k makes a word with the lower-case one after it (`trường hợp`, `phương tiện`)."""
-    return k + 1 < len(toks) and not toks[k + 1].cap and _is_word(toks[k], toks[k + 1]) \
-        and not _at(toks, k + 1, _QUAL) and not _at(toks, k + 1, _PLACE) and not _at(toks, k + 1, _NOUNS)
+    return k + 1 < len(toks) and not toks[k + 1].cap and is_word(toks[k], toks[k + 1]) \
+        and not at(toks, k + 1, _QUAL) and not at(toks, k + 1, _PLACE) and not at(toks, k + 1, _NOUNS)
 
 
-def _modifier(toks: list[_Tok], k: int) -> int:
+def _modifier(toks: list[Tok], k: int) -> int:
     """A collective's modifier after it (`hoạt động khoáng sản trên địa bàn tỉnh`), to the
     next punctuation, line break before a capital, or duty verb."""
-    n = _at(toks, k, _MODS)
+    n = at(toks, k, _MODS)
     if not n:
         return k
     end = k + n
     while end < len(toks) and end - k < 16 and (toks[end].text[:1].isalnum() or (
-            toks[end].text == "," and _at(toks, end + 1, _MODS))):  # `thăm dò, khai thác`
+            toks[end].text == "," and at(toks, end + 1, _MODS))):  # `thăm dò, khai thác`
         t = toks[end]
-        if (t.line_start and t.cap) or (_stop(toks, end) and not _at(toks, end, _MODS)) \
+        if (t.line_start and t.cap) or (_stop(toks, end) and not at(toks, end, _MODS)) \
                 or t.norm in ("va", "hoac"):
             break
         end += 1
     return end if end > k + n else k
 
 
-def _official(text: str, toks: list[_Tok], i: int) -> tuple[Unit, int] | None:
+def _official(text: str, toks: list[Tok], i: int) -> tuple[Unit, int] | None:
     """`Giám đốc Sở X`, `Chủ tịch UBND các xã`, `Thủ trưởng các ban, ngành`, or a role
     alone (`Trưởng đoàn`) when capitalised."""
-    n = _at(toks, i, _OFFICIAL)
+    n = at(toks, i, _OFFICIAL)
     if not n:
         return None
     k = i + n
@@ -393,9 +313,9 @@ def _official(text: str, toks: list[_Tok], i: int) -> tuple[Unit, int] | None:
     return None
 
 
-def _person(text: str, toks: list[_Tok], i: int) -> tuple[Unit, int] | None:
+def _person(text: str, toks: list[Tok], i: int) -> tuple[Unit, int] | None:
     """`Ông Hoàng Văn Thuân - Trưởng đoàn`: the role is the unit, the name the person."""
-    n = _at(toks, i, PERSON_TABLE)
+    n = at(toks, i, PERSON_TABLE)
     if not n:
         return None
     k = i + n
@@ -408,7 +328,7 @@ def _person(text: str, toks: list[_Tok], i: int) -> tuple[Unit, int] | None:
         return None
     name = " ".join(t.text for t in toks[a:k])
     if k < len(toks) and toks[k].text in "-–,:(" and k + 1 < len(toks):
-        role = _official(text, toks, k + 1) if _at(toks, k + 1, _OFFICIAL) else None
+        role = _official(text, toks, k + 1) if at(toks, k + 1, _OFFICIAL) else None
         if role is not None:
             unit, end = role
             return Unit(toks[i].start, unit.end, unit.text, "person", name), end
@@ -424,5 +344,5 @@ def unit_name(unit: str) -> str:
     return _DASH.sub(" - ", clean(unit))
 
 
-PERSON_TABLE = _phrases(PERSON_TITLES)
+PERSON_TABLE = phrases(PERSON_TITLES)
 

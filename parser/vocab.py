@@ -13,7 +13,8 @@ from __future__ import annotations
 # Words that begin the name of a body. The name that follows is read by capitalisation
 # and grammar; a head alone (`Sở`) is no unit.
 UNIT_HEADS: tuple[str, ...] = (
-    "uy ban nhan dan", "ubnd", "hoi dong nhan dan", "hdnd", "uy ban mat tran to quoc",
+    "uy ban nhan dan", "ubnd", "hoi dong nhan dan", "hdnd", "uy ban mat tran to quoc", "uy ban",
+    "kiem toan nha nuoc", "kiem toan",
     "uy ban mttq", "ubmttq", "mat tran to quoc", "so", "phong", "ban", "van phong", "thanh tra",
     "chi cuc", "cuc", "vu", "tong cuc", "trung tam", "cong an", "bo chi huy quan su",
     "bo chi huy bo doi bien phong", "bo doi bien phong", "bo chi huy", "kho bac nha nuoc", "kho bac",
@@ -164,3 +165,11 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "trong": ("trong",), "truong": ("trường",), "tu": ("từ",), "vao": ("vào",),
     "ve": ("về",), "vi": ("vì",), "vien": ("viện",), "voi": ("với",), "vu": ("vụ",), "xa": ("xã",),
 }
+
+# Doers named by what they are, with no unit's head: an item `Trách nhiệm của X`,
+# `Yêu cầu đối với X` or `Đối với X:` assigns its points to them
+DOERS: tuple[str, ...] = (
+    "chu dau tu", "nha dau tu", "doanh nghiep", "don vi", "to chuc", "ca nhan", "nha thau",
+    "chu mo", "chu co so", "co so", "don vi thi cong", "don vi tu van", "don vi khai thac",
+    "cong ty", "chu du an", "chu phuong tien", "nguoi su dung", "ho gia dinh",
+)

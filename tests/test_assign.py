@@ -48,6 +48,16 @@ CASES = [
      "Đề nghị Công ty thực hiện các nội dung sau:\n- Báo cáo số liệu hằng tuần.\n",
      [("Sở Y tế", "lead", "prose"), ("Công ty cổ phần Dược Hà Nam", "lead", "prose"),
       ("Công ty cổ phần Dược Hà Nam", "lead", "prose")]),
+    ("an item titled by whose duties follow, a doer with no unit's head",
+     HEAD_KH + "II. TỔ CHỨC THỰC HIỆN\n1. Trách nhiệm của nhà đầu tư\n- Triển khai dự án đúng tiến độ.\n"
+     "2. Yêu cầu đối với chủ đầu tư\n- Lắp đặt biển báo.\n",
+     [("Nhà đầu tư", "lead", "section"), ("Chủ đầu tư", "lead", "section")]),
+    ("Quyết định: a collective spelled out after a colon, a cue wrapped over lines",
+     "UBND TỈNH HÀ NAM\nSố: 6/QĐ-UBND\nQUYẾT ĐỊNH\nVề việc chấp thuận\nĐiều 3. Điều khoản thi hành\n"
+     "1. Chánh Văn phòng UBND tỉnh; Giám đốc các sở, ngành: Sở Tài chính, Công an tỉnh có trách\n"
+     "nhiệm thi hành Quyết định này.\n",
+     [("Chánh Văn phòng UBND tỉnh", "lead", "prose"), ("Sở Tài chính", "lead", "prose"),
+      ("Công an tỉnh", "lead", "prose")]),
     ("Quyết định: the execution clause",
      "UBND TỈNH HÀ NAM\nSố: 5/QĐ-UBND\nQUYẾT ĐỊNH\nVề việc thành lập Tổ công tác\n"
      "Điều 1. Thành lập Tổ công tác.\nĐiều 2. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Y tế và các tổ chức, "
