@@ -6,6 +6,6 @@ module must not import any stage.
 
 __version__ = "0.1.0"
 # Bumped when a stage's output changes, so resumable batches redo affected documents.
-PIPELINE_VERSION = "8"
+PIPELINE_VERSION = "9"
 
 __all__ = ["PIPELINE_VERSION", "__version__"]
