@@ -62,6 +62,8 @@ class Doc:
         self._starts: dict[int, list[int]] = {}
         self._ends: dict[int, list[int]] = {}
         self._ordered: dict[int, bool] = {}
+        self._lines: list[tuple[int, int, str]] | None = None
+        self._line_ends: list[int] = []
 
     def span(self, start: int, end: int) -> Span:
         """The Span of joined-text [start, end): page, page offsets, raw offsets, box."""
@@ -108,11 +110,27 @@ class Doc:
         return self.pages[max(0, bisect.bisect_right(self.starts, pos) - 1)].raw.source == "ocr"
 
     def lines(self) -> list[tuple[int, int, str]]:
-        """(start, end, text) of every line of the joined text."""
-        out, pos = [], 0
-        for line in self.text.split("\n"):
-            out.append((pos, pos + len(line), line))
-            pos += len(line) + 1
+        """(start, end, text) of every line of the joined text (made once: every reader
+        of the document walks them)."""
+        if self._lines is None:
+            out, pos = [], 0
+            for line in self.text.split("\n"):
+                out.append((pos, pos + len(line), line))
+                pos += len(line) + 1
+            self._lines = out
+            self._line_ends = [b for _, b, _ in out]
+        return self._lines
+
+    def lines_in(self, a: int, b: int) -> list[tuple[int, int, str]]:
+        """The lines that overlap [a, b), by bisection."""
+        lines = self.lines()
+        i = bisect.bisect_right(self._line_ends, a) if a > 0 else 0
+        out = []
+        for la, lb, line in lines[max(0, i - 1):]:
+            if la >= b:
+                break
+            if lb > a or (lb == a == la):
+                out.append((la, lb, line))
         return out
 
 

@@ -38,7 +38,7 @@ def paragraphs(doc: Doc, a: int, b: int) -> list[Para]:
     """Paragraphs of doc.text[a:b]: a line opens one when it starts with a bullet or a
     number, or when the line before ended a sentence."""
     out: list[Para] = []
-    for la, lb, line in doc.lines():
+    for la, lb, line in doc.lines_in(a, b):
         if lb <= a or la >= b or not line.strip():
             continue
         m = BULLET.match(line)
