@@ -125,13 +125,15 @@ def rows() -> list[tuple[str, str, str, str]]:
 def _long_line_rows(r: Restorer) -> list[tuple[str, str, str, str]]:
     """One line of stripped text of 0.5 and 5 MB: CPU seconds per MB must not grow with
     the length (issue 20: a 5 MB line took 361 s and 2.1 GiB), and the peak RSS of a fresh
-    process restoring it."""
+    process restoring it (VmHWM: ru_maxrss would carry over this process's own peak from
+    the fork)."""
     import subprocess
 
-    code = ("import resource, sys, time; from bench.restore_bench import _seed; from diacritics.restore import Restorer;"
+    code = ("import sys, time; from bench.restore_bench import _seed; from diacritics.restore import Restorer;"
             "from ingest.orthography import strip_marks; n = int(sys.argv[1]); t = ' '.join(strip_marks(_seed('002')).split());"
             "line = (t * (n // len(t) + 1))[:n]; r = Restorer(); r.restore(['ke hoach']); c = time.process_time();"
-            "r.restore([line]); print(time.process_time() - c, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+            "r.restore([line]); hwm = [x for x in open('/proc/self/status') if x.startswith('VmHWM')][0].split()[1];"
+            "print(time.process_time() - c, hwm)")
     out = []
     for mb in (0.5, 5):
         res = subprocess.run([sys.executable, "-c", code, str(int(mb * 1_000_000))], capture_output=True,

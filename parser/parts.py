@@ -70,7 +70,7 @@ def recipients(doc: Doc) -> list[tuple[int, int]]:
     """[start, end) of each `Nơi nhận:` block (its bullets and blank lines): recipients
     are addressed, not assigned."""
     out = []
-    for m in re.finditer(r"^\s*noi nhan\s*:?", doc.folded, re.M):
+    for m in re.finditer(r"^\s*n[a-z]{1,3}\s*nh[a-z]{0,3}n?\s*:", doc.folded, re.M):  # OCR-tolerant: `Nội nhn:`
         end = m.end()
         for line in re.finditer(r"\n([^\n]*)", doc.folded[m.end():]):
             if line.group(1).strip() and not line.group(1).lstrip().startswith(("-", "+", "•")):

@@ -77,6 +77,7 @@ def test_assignment_forms(label: str, text: str, want: list[tuple[str, str, str]
     HEAD_KH + "I. KẾT QUẢ\nSở Y tế đã phối hợp với Sở Tài chính kiểm tra 12 cơ sở.\n",
     HEAD_KH + "Căn cứ Quyết định số 5/QĐ-UBND của UBND tỉnh; Sở Y tế xây dựng Kế hoạch như sau:\n",
     HEAD_KH + "Nơi nhận:\n- Sở Tài chính;\n- Công an tỉnh;\n- Lưu: VT.\n",
+    HEAD_KH + "Nội nhn:\n- UBND tỉnh;\n- Các đơn vị, bộ phận trực thuộc;\n",  # regression: restored OCR
     "",
 ])
 def test_no_assignment_no_guess(text: str) -> None:
