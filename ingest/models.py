@@ -134,12 +134,17 @@ class Signature:
     box: tuple[int, int, int, int] | None = None
 
     def __post_init__(self) -> None:
-        if self.page < 0:
-            raise ValueError(f"page must be >= 0, got {self.page}")
-        if self.box is not None and (self.box[2] < self.box[0] or self.box[3] < self.box[1]):
-            raise ValueError(f"inverted box {self.box}")
+        check_page_box(self.page, self.box)
         if self.timestamp is not None and not _ISO.match(self.timestamp):
             raise ValueError(f"timestamp is not ISO 8601: {self.timestamp!r}")
+
+
+def check_page_box(page: int, box: tuple[int, int, int, int] | None) -> None:
+    """A page mark's page is 0-based and its box is not inverted (signatures, receipts)."""
+    if page < 0:
+        raise ValueError(f"page must be >= 0, got {page}")
+    if box is not None and (box[2] < box[0] or box[3] < box[1]):
+        raise ValueError(f"inverted box {box}")
 
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2})?)?$")

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ingest.models import Signature
+from ingest.models import Signature, check_page_box
 
 OcrSource = Literal["ocr", "text-layer", "text"]
 
@@ -180,10 +180,7 @@ class Receipt:
     box: tuple[int, int, int, int] | None = None
 
     def __post_init__(self) -> None:
-        if self.page < 0:
-            raise ValueError(f"page must be >= 0, got {self.page}")
-        if self.box is not None and (self.box[2] < self.box[0] or self.box[3] < self.box[1]):
-            raise ValueError(f"inverted box {self.box}")
+        check_page_box(self.page, self.box)
 
 
 @dataclass(frozen=True, slots=True)
